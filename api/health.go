@@ -1,0 +1,35 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+)
+
+// healthz answers while the process is up: liveness only, no dependencies.
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 only when PostgreSQL and Temporal both answer, so a load
+// balancer stops sending traffic (and Asaas webhooks) we could not accept.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	checks := gin.H{"postgres": "ok", "temporal": "ok"}
+	ready := true
+	if err := s.deps.Pool.Ping(ctx); err != nil {
+		checks["postgres"], ready = err.Error(), false
+	}
+	if _, err := s.deps.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], ready = err.Error(), false
+	}
+	status, word := http.StatusOK, "ready"
+	if !ready {
+		status, word = http.StatusServiceUnavailable, "not ready"
+	}
+	c.JSON(status, gin.H{"status": word, "checks": checks})
+}

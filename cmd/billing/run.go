@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"time"
+
+	"billing/activities"
+	"billing/api"
+	"billing/asaassim"
+	"billing/config"
+	"billing/db"
+	"billing/devstack"
+	"billing/temporalclient"
+	"billing/worker"
+	"billing/workflows"
+)
+
+func runDev(ctx context.Context, cfg config.Config, _ []string) error {
+	return devstack.Run(ctx, cfg, os.Stdout)
+}
+
+func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
+	logger := cfg.NewLogger(os.Stderr)
+	if created, err := db.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	} else if created {
+		logger.Info("created database")
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	logger.Info("migrations applied")
+	return nil
+}
+
+func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
+	logger := cfg.NewLogger(os.Stderr).With("component", "api")
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	tc, err := temporalclient.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	logger.Info("listening", "addr", cfg.APIAddr)
+	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger}).Serve(ctx, cfg.APIAddr)
+}
+
+func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
+	logger := cfg.NewLogger(os.Stderr).With("component", "worker")
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	tc, err := temporalclient.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	if err := temporalclient.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, workflows.SearchAttributes()); err != nil {
+		return err
+	}
+	logger.Info("polling", "task_queue", workflows.TaskQueue)
+	return worker.Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger})
+}
+
+func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
+	logger := cfg.NewLogger(os.Stderr).With("component", "asaas-sim")
+	sim := asaassim.New(asaassim.Options{})
+	srv := &http.Server{Addr: cfg.SimAddr, Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+	}()
+	logger.Info("listening", "addr", cfg.SimAddr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+// Package config reads the process configuration from environment variables only,
+// so the same binary runs under make run, docker-compose and production unchanged.
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Var documents one environment variable: the README table and the
+// docker-compose test are checked against this list.
+type Var struct {
+	Name    string
+	Default string
+	Meaning string
+}
+
+// Vars is every environment variable the binary reads.
+var Vars = []Var{
+	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/billing?sslmode=disable", "PostgreSQL connection URL; `billing dev` and `billing migrate` create the database if it is missing."},
+	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port."},
+	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace for every workflow of this service."},
+	{"API_ADDR", "127.0.0.1:8080", "Listen address of the REST API and the Asaas webhook endpoint (`:8080` to listen on every interface)."},
+	{"ASAAS_BASE_URL", "", "Overrides the Asaas base URL for every account (the simulator, e.g. `http://127.0.0.1:8091`). Empty: each account's environment picks https://api-sandbox.asaas.com or https://api.asaas.com."},
+	{"ASAAS_SIM_ADDR", "127.0.0.1:8091", "Listen address of `billing asaas-sim` (and of the simulator `billing dev` starts)."},
+	{"ASAAS_SIM_WEBHOOK_URL", "", "Simulator: default webhook URL for accounts it creates on its own (`billing dev` points it at the API)."},
+	{"ASAAS_SIM_RETRY_BASE", "2s", "Simulator: first webhook retry delay; doubles per attempt (Asaas waits minutes; tests compress it)."},
+	{"ASAAS_SIM_DUPLICATE_RATE", "0", "Simulator: share of webhooks delivered twice (0..1), to exercise at-least-once handling."},
+	{"ASAAS_SIM_REORDER_RATE", "0", "Simulator: share of webhooks delayed behind the next one (0..1)."},
+	{"BILLING_SECRET_KEY", "", "32-byte key (hex or base64) that encrypts stored Asaas API keys with AES-GCM. Required outside `billing dev`, which keeps a generated one in `.data/secret.key`."},
+	{"DEV_DATA_DIR", ".data", "`billing dev`: where the Temporal dev server database, the dev secret key and the demo token live."},
+	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
+	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing dev`: Temporal Web UI port."},
+	{"DEV_ASAAS_API_KEY", "", "`billing dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
+	{"LOG_LEVEL", "info", "debug, info, warn or error."},
+	{"LOG_FORMAT", "text", "text (readable) or json."},
+}
+
+// Config is the parsed configuration.
+type Config struct {
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	APIAddr           string
+	AsaasBaseURL      string
+	SimAddr           string
+	SimWebhookURL     string
+	SimRetryBase      time.Duration
+	SimDuplicateRate  float64
+	SimReorderRate    float64
+	SecretKey         []byte // nil when unset
+	DevDataDir        string
+	DevTemporalCLI    string
+	DevTemporalUIPort int
+	DevAsaasAPIKey    string
+	LogLevel          string
+	LogFormat         string
+}
+
+// Default returns the name's documented default.
+func Default(name string) string {
+	for _, v := range Vars {
+		if v.Name == name {
+			return v.Default
+		}
+	}
+	panic("config: undocumented variable " + name)
+}
+
+// Load reads the environment through getenv (os.Getenv in production).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return Default(name)
+	}
+	var errs []string
+	c := Config{
+		DatabaseURL:       get("DATABASE_URL"),
+		TemporalAddress:   get("TEMPORAL_ADDRESS"),
+		TemporalNamespace: get("TEMPORAL_NAMESPACE"),
+		APIAddr:           get("API_ADDR"),
+		AsaasBaseURL:      strings.TrimRight(get("ASAAS_BASE_URL"), "/"),
+		SimAddr:           get("ASAAS_SIM_ADDR"),
+		SimWebhookURL:     get("ASAAS_SIM_WEBHOOK_URL"),
+		DevDataDir:        get("DEV_DATA_DIR"),
+		DevTemporalCLI:    get("DEV_TEMPORAL_CLI"),
+		DevAsaasAPIKey:    get("DEV_ASAAS_API_KEY"),
+		LogLevel:          strings.ToLower(get("LOG_LEVEL")),
+		LogFormat:         strings.ToLower(get("LOG_FORMAT")),
+	}
+	var err error
+	if c.SimRetryBase, err = time.ParseDuration(get("ASAAS_SIM_RETRY_BASE")); err != nil || c.SimRetryBase <= 0 {
+		errs = append(errs, "ASAAS_SIM_RETRY_BASE must be a positive duration such as 2s")
+	}
+	for name, dst := range map[string]*float64{"ASAAS_SIM_DUPLICATE_RATE": &c.SimDuplicateRate, "ASAAS_SIM_REORDER_RATE": &c.SimReorderRate} {
+		if *dst, err = strconv.ParseFloat(get(name), 64); err != nil || *dst < 0 || *dst > 1 {
+			errs = append(errs, name+" must be a number between 0 and 1")
+		}
+	}
+	if c.DevTemporalUIPort, err = strconv.Atoi(get("DEV_TEMPORAL_UI_PORT")); err != nil || c.DevTemporalUIPort <= 0 {
+		errs = append(errs, "DEV_TEMPORAL_UI_PORT must be a port number")
+	}
+	if raw := get("BILLING_SECRET_KEY"); raw != "" {
+		if c.SecretKey, err = ParseSecretKey(raw); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		errs = append(errs, "LOG_FORMAT must be text or json")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// ParseSecretKey accepts 32 bytes as 64 hex characters or standard base64.
+func ParseSecretKey(raw string) ([]byte, error) {
+	if b, err := hex.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(raw); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, fmt.Errorf("BILLING_SECRET_KEY must be 32 bytes, as 64 hex characters or base64")
+}
+
+// RequireSecretKey is called by the processes that read or write Asaas API keys.
+func (c Config) RequireSecretKey() error {
+	if len(c.SecretKey) != 32 {
+		return fmt.Errorf("BILLING_SECRET_KEY is not set: generate one with `openssl rand -hex 32`")
+	}
+	return nil
+}
+
+// FromEnv loads the configuration of this process.
+func FromEnv() (Config, error) { return Load(os.Getenv) }

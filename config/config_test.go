@@ -1,0 +1,70 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://postgres@127.0.0.1:5432/billing?sslmode=disable", c.DatabaseURL)
+	assert.Equal(t, "127.0.0.1:7233", c.TemporalAddress)
+	assert.Equal(t, "127.0.0.1:8080", c.APIAddr)
+	assert.Equal(t, "127.0.0.1:8091", c.SimAddr)
+	assert.Equal(t, 8233, c.DevTemporalUIPort)
+	assert.Equal(t, 2*time.Second, c.SimRetryBase)
+	assert.Nil(t, c.SecretKey)
+	assert.Error(t, c.RequireSecretKey())
+}
+
+func TestLoadRejectsBadValues(t *testing.T) {
+	cases := []struct {
+		name, key, value, wantErr string
+	}{
+		{"retry base not a duration", "ASAAS_SIM_RETRY_BASE", "soon", "ASAAS_SIM_RETRY_BASE"},
+		{"duplicate rate above 1", "ASAAS_SIM_DUPLICATE_RATE", "1.5", "ASAAS_SIM_DUPLICATE_RATE"},
+		{"reorder rate negative", "ASAAS_SIM_REORDER_RATE", "-0.1", "ASAAS_SIM_REORDER_RATE"},
+		{"ui port", "DEV_TEMPORAL_UI_PORT", "http", "DEV_TEMPORAL_UI_PORT"},
+		{"short secret", "BILLING_SECRET_KEY", "abcd", "BILLING_SECRET_KEY"},
+		{"log level", "LOG_LEVEL", "loud", "LOG_LEVEL"},
+		{"log format", "LOG_FORMAT", "xml", "LOG_FORMAT"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tc.key: tc.value}))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+		})
+	}
+}
+
+func TestSecretKeyForms(t *testing.T) {
+	hexKey := strings.Repeat("ab", 32)
+	c, err := Load(env(map[string]string{"BILLING_SECRET_KEY": hexKey}))
+	require.NoError(t, err)
+	assert.Len(t, c.SecretKey, 32)
+	assert.NoError(t, c.RequireSecretKey())
+
+	b64 := "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s="
+	c2, err := Load(env(map[string]string{"BILLING_SECRET_KEY": b64}))
+	require.NoError(t, err)
+	assert.Equal(t, c.SecretKey, c2.SecretKey)
+}
+
+func TestEveryVarHasAMeaningAndIsUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, v := range Vars {
+		assert.False(t, seen[v.Name], "duplicate %s", v.Name)
+		seen[v.Name] = true
+		assert.NotEmpty(t, v.Meaning, v.Name)
+	}
+}

@@ -1,0 +1,154 @@
+package devstack
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"billing/config"
+	"billing/temporaldev"
+	"billing/testenv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) string {
+	addr, err := temporaldev.FreeAddress()
+	require.NoError(t, err)
+	return addr
+}
+
+func answers(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err == nil {
+		c.Close()
+	}
+	return err == nil
+}
+
+var tokenLine = regexp.MustCompile(`API token\s+(bil_\S+)`)
+
+// runStack runs `billing dev` in-process until it is ready, checks it, stops it
+// as Ctrl-C would, and returns what it printed.
+func runStack(t *testing.T, cfg config.Config, during func()) string {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg, out) }()
+
+	ready := false
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && !ready; time.Sleep(200 * time.Millisecond) {
+		if resp, err := http.Get("http://" + cfg.APIAddr + "/readyz"); err == nil {
+			ready = resp.StatusCode == http.StatusOK
+			resp.Body.Close()
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("dev stack exited early: %v\n%s", err, out.String())
+		default:
+		}
+	}
+	require.True(t, ready, "readyz never said ready:\n%s", out.String())
+
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/", cfg.DevTemporalUIPort))
+	require.NoError(t, err, "Temporal UI answers")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err = http.Get("http://" + cfg.SimAddr + "/_sim/health")
+	require.NoError(t, err, "simulator answers")
+	resp.Body.Close()
+	during()
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("dev stack did not stop within 30s")
+	}
+	for _, addr := range []string{cfg.APIAddr, cfg.TemporalAddress, fmt.Sprintf("127.0.0.1:%d", cfg.DevTemporalUIPort), cfg.SimAddr} {
+		assert.False(t, answers(addr), "%s still answers after shutdown", addr)
+	}
+	return out.String()
+}
+
+func TestDevStackStartsStopsAndReusesItsData(t *testing.T) {
+	base := testenv.DatabaseURL(t)
+	pgcfg, err := pgx.ParseConfig(base)
+	require.NoError(t, err)
+	fresh := strings.Replace(base, "/"+pgcfg.Database+"?", "/"+pgcfg.Database+"_dev?", 1)
+	t.Cleanup(func() {
+		if conn, err := pgx.Connect(context.Background(), base); err == nil {
+			_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgcfg.Database+"_dev WITH (FORCE)")
+			conn.Close(context.Background())
+		}
+	})
+	_, uiPort, _ := net.SplitHostPort(freePort(t))
+	env := map[string]string{
+		"DATABASE_URL":         fresh,
+		"TEMPORAL_ADDRESS":     freePort(t),
+		"API_ADDR":             freePort(t),
+		"ASAAS_SIM_ADDR":       freePort(t),
+		"DEV_TEMPORAL_UI_PORT": uiPort,
+		"DEV_DATA_DIR":         t.TempDir(),
+		"DEV_TEMPORAL_CLI":     testenv.TemporalCLI(t),
+		"LOG_LEVEL":            "warn",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	require.NoError(t, err)
+
+	ctx := context.Background()
+	dial := func() client.Client {
+		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+		require.NoError(t, err)
+		return c
+	}
+	first := runStack(t, cfg, func() {
+		c := dial()
+		defer c.Close()
+		_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "persist-check", TaskQueue: "nobody-polls"}, "PersistCheck")
+		require.NoError(t, err)
+	})
+	m := tokenLine.FindStringSubmatch(first)
+	require.NotNil(t, m, "first start prints a demo token:\n%s", first)
+
+	second := runStack(t, cfg, func() {
+		c := dial()
+		defer c.Close()
+		_, err := c.DescribeWorkflowExecution(ctx, "persist-check", "")
+		assert.NoError(t, err, "a workflow started before the restart is still there")
+	})
+	m2 := tokenLine.FindStringSubmatch(second)
+	require.NotNil(t, m2)
+	assert.Equal(t, m[1], m2[1], "second start reuses the demo account and its token")
+	assert.FileExists(t, cfg.DevDataDir+"/temporal.db", "Temporal state is file-backed")
+}
