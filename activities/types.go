@@ -72,7 +72,7 @@ const (
 // ApplyPaymentInput records a payment on an installment and allocates its splits.
 type ApplyPaymentInput struct {
 	ContractRef
-	Number         int
+	Number int
 	// Origin manual means Asaas did not split the money (receiveInCash cancels the
 	// split): gateway rules become pending manual payouts and Net equals Amount.
 	Origin         string
@@ -83,7 +83,7 @@ type ApplyPaymentInput struct {
 	Status         string // confirmed | received
 	SettledOn      string `json:",omitempty"`
 	RecordedBy     string `json:",omitempty"` // user id, manual payments
-	EventKey              string `json:",omitempty"` // webhook event to mark processed
+	EventKey       string `json:",omitempty"` // webhook event to mark processed
 }
 
 // PaymentApplied is the payment as stored (Created false when it already was).
@@ -125,7 +125,7 @@ type ChargeDeletedInput struct {
 	ContractRef
 	Number         int
 	AsaasPaymentID string
-	Deleted        bool // false: restored
+	Deleted        bool   // false: restored
 	EventKey       string `json:",omitempty"`
 }
 

@@ -94,10 +94,10 @@ type ContractState struct {
 type InstallmentState struct {
 	Number        int
 	Value         decimal.Decimal
-	DueDate       string // YYYY-MM-DD
-	Status        string // domain.InstallmentStatus
-	ChargeID      string `json:",omitempty"` // Asaas payment id
-	ChargeDeleted bool   `json:",omitempty"`
+	DueDate       string        // YYYY-MM-DD
+	Status        string        // domain.InstallmentStatus
+	ChargeID      string        `json:",omitempty"` // Asaas payment id
+	ChargeDeleted bool          `json:",omitempty"`
 	Payment       *PaymentState `json:",omitempty"`
 }
 
