@@ -3,6 +3,8 @@ package workflows
 import (
 	"time"
 
+	"billing/domain"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -68,9 +70,9 @@ func (o ContractOptions) withDefaults() ContractOptions {
 
 // Contract lifecycle as the workflow sees it (mirrors domain.ContractStatus).
 const (
-	StatusActive    = "active"
-	StatusCompleted = "completed"
-	StatusCancelled = "cancelled"
+	StatusActive    = string(domain.ContractActive)
+	StatusCompleted = string(domain.ContractCompleted)
+	StatusCancelled = string(domain.ContractCancelled)
 )
 
 // ContractState is the whole state of the workflow: one serialisable struct carried

@@ -1,6 +1,10 @@
 package workflows
 
-import "fmt"
+import (
+	"fmt"
+
+	"billing/domain"
+)
 
 // Asaas payment events the contract acts on (the full list is in asaas/).
 const (
@@ -16,19 +20,17 @@ const (
 	asaasStatusConfirmd = "CONFIRMED"
 )
 
-// Installment statuses (domain.InstallmentStatus values).
+// Installment statuses, as strings in the serialised state.
 const (
-	instScheduled = "scheduled"
-	instOpen      = "open"
-	instOverdue   = "overdue"
-	instPaid      = "paid"
-	instCancelled = "cancelled"
-	instRefunded  = "refunded"
+	instScheduled = string(domain.InstallmentScheduled)
+	instOpen      = string(domain.InstallmentOpen)
+	instOverdue   = string(domain.InstallmentOverdue)
+	instPaid      = string(domain.InstallmentPaid)
+	instCancelled = string(domain.InstallmentCancelled)
+	instRefunded  = string(domain.InstallmentRefunded)
 )
 
-func payable(status string) bool {
-	return status == instScheduled || status == instOpen || status == instOverdue
-}
+func payable(status string) bool { return domain.InstallmentStatus(status).Payable() }
 
 type eventAction int
 
