@@ -582,3 +582,22 @@ func TestDecodeOfJSONMoneyStrings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "29.24", string(out))
 }
+
+func TestListAllIsBounded(t *testing.T) {
+	var calls int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{"object":"list","hasMore":true,"data":[{"id":"pay_x"}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	_, err := newClient(srv).ListAllPayments(context.Background(), asaas.PaymentFilter{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "narrow the filter")
+	assert.False(t, asaas.IsRetryable(err))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 100, calls)
+}

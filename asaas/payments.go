@@ -2,7 +2,6 @@ package asaas
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -147,23 +146,4 @@ func (c *Client) paymentCall(ctx context.Context, op, method, id, suffix string,
 	}
 	err = c.do(ctx, op, method, "/v3/payments/"+seg+suffix, nil, body, &p)
 	return p, err
-}
-
-// listAll fetches pages from offset until hasMore is false, an empty page
-// arrives or maxPages is reached.
-func listAll[T any](ctx context.Context, offset int, page func(context.Context, int) (List[T], error)) ([]T, error) {
-	var all []T
-	for range maxPages {
-		l, err := page(ctx, offset)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, l.Data...)
-		if !l.HasMore || len(l.Data) == 0 {
-			return all, nil
-		}
-		offset += len(l.Data)
-	}
-	// Not retryable: the same listing would be as long next time.
-	return nil, fmt.Errorf("asaas: listing has more than %d pages; narrow the filter", maxPages)
 }

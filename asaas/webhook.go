@@ -2,6 +2,8 @@ package asaas
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +29,17 @@ type WebhookEvent struct {
 	// (a known field of an unexpected type); that object is then nil. The
 	// event itself is still valid and should be recorded, not rejected.
 	PayloadError error `json:"-"`
+}
+
+// Key identifies the event for deduplication: its id, or, when the payload
+// has none (the documentation's payment example), "sha256:" and the SHA-256
+// of the raw body, so that a redelivery of the same bytes gets the same key.
+func (e WebhookEvent) Key() string {
+	if e.ID != "" {
+		return e.ID
+	}
+	sum := sha256.Sum256(e.Raw)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // WebhookAccount is the Asaas account (or subaccount) the event belongs to.

@@ -240,3 +240,21 @@ func TestEventConstantsMatchSeeds(t *testing.T) {
 	assert.Equal(t, bill, asaas.BillEvents)
 	assert.True(t, slices.Contains(asaas.PaymentEvents, asaas.EventPaymentReceivedInCashUndone))
 }
+
+func TestWebhookEventKey(t *testing.T) {
+	withID, err := asaas.ParseWebhook(readTestdata(t, "webhook-bill-paid.json"))
+	require.NoError(t, err)
+	assert.Equal(t, "evt_05b708f961d739ea7eba7e4db318f621&368604920", withID.Key())
+
+	body := readTestdata(t, "webhook-payment-received.json")
+	noID, err := asaas.ParseWebhook(body)
+	require.NoError(t, err)
+	again, err := asaas.ParseWebhook(slices.Clone(body))
+	require.NoError(t, err)
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, noID.Key())
+	assert.Equal(t, noID.Key(), again.Key(), "a redelivery of the same body has the same key")
+
+	other, err := asaas.ParseWebhook([]byte(strings.Replace(string(body), "PAYMENT_RECEIVED", "PAYMENT_CONFIRMED", 1)))
+	require.NoError(t, err)
+	assert.NotEqual(t, noID.Key(), other.Key())
+}
