@@ -3,18 +3,17 @@ package workflows
 import (
 	"time"
 
+	"billing/activities"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
 // Error types activities fail with that no retry can fix.
 const (
-	// ErrTypeAsaasRejected: Asaas answered with a validation error (4xx).
-	ErrTypeAsaasRejected = "AsaasRejected"
-	// ErrTypeNotFound: the row the activity works on does not exist for the account.
-	ErrTypeNotFound = "NotFound"
-	// ErrTypeNotConfigured: the account has no usable Asaas settings.
-	ErrTypeNotConfigured = "AsaasNotConfigured"
+	ErrTypeAsaasRejected = activities.ErrTypeAsaasRejected
+	ErrTypeNotFound      = activities.ErrTypeNotFound
+	ErrTypeNotConfigured = activities.ErrTypeNotConfigured
 )
 
 var nonRetryable = []string{ErrTypeAsaasRejected, ErrTypeNotFound, ErrTypeNotConfigured, ErrTypeInvalidState, ErrTypeInvalidInput}
