@@ -21,7 +21,7 @@ CREATE INDEX templates_list_idx ON templates (account_id, created_at DESC, id DE
 -- A split rule, in the order it is applied (position 1, 2, ...):
 --   percentage: percent of the net amount, payee required;
 --   fixed:      amount, payee required;
---   fee:        the gateway fee, no payee, never sent to Asaas;
+--   fee:        the gateway fee (payee optional: who bears it), never sent to Asaas;
 --   remainder:  what is left, payee required, never sent to Asaas.
 -- via_gateway: the rule goes into the Asaas charge's split[] (payee needs a walletId,
 -- checked at activation).
@@ -40,7 +40,7 @@ CREATE TABLE template_split_rules (
     FOREIGN KEY (account_id, payee_id) REFERENCES payees (account_id, id),
     CHECK ((kind = 'percentage') = (percent IS NOT NULL)),
     CHECK ((kind = 'fixed') = (amount IS NOT NULL)),
-    CHECK ((kind = 'fee') = (payee_id IS NULL)),
+    CHECK (kind = 'fee' OR payee_id IS NOT NULL),
     CHECK (NOT via_gateway OR kind IN ('percentage', 'fixed'))
 );
 CREATE INDEX template_split_rules_payee_idx ON template_split_rules (account_id, payee_id);

@@ -76,7 +76,7 @@ CREATE TABLE contract_split_rules (
     FOREIGN KEY (account_id, payee_id) REFERENCES payees (account_id, id),
     CHECK ((kind = 'percentage') = (percent IS NOT NULL)),
     CHECK ((kind = 'fixed') = (amount IS NOT NULL)),
-    CHECK ((kind = 'fee') = (payee_id IS NULL)),
+    CHECK (kind = 'fee' OR payee_id IS NOT NULL),
     CHECK (NOT via_gateway OR kind IN ('percentage', 'fixed'))
 );
 CREATE INDEX contract_split_rules_payee_idx ON contract_split_rules (account_id, payee_id);
