@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"billing/activities"
 	"billing/domain"
 
 	"github.com/shopspring/decimal"
@@ -173,8 +174,8 @@ type CancelResult struct {
 
 // Error types workflow updates fail with; the API maps them to HTTP statuses.
 const (
-	ErrTypeInvalidState = "InvalidState" // 409
-	ErrTypeInvalidInput = "InvalidInput" // 422
+	ErrTypeInvalidState = activities.ErrTypeInvalidState // 409
+	ErrTypeInvalidInput = activities.ErrTypeInvalidInput // 422
 	ErrTypeAlreadyPaid  = "AlreadyPaid"  // 409: paid through the gateway meanwhile
 	ErrTypeGateway      = "GatewayRejected"
 )

@@ -17,6 +17,10 @@ const (
 	ErrTypeNotFound = "NotFound"
 	// ErrTypeNotConfigured: the account has no usable Asaas settings.
 	ErrTypeNotConfigured = "AsaasNotConfigured"
+	// ErrTypeInvalidState: the request does not fit the current state (HTTP 409).
+	ErrTypeInvalidState = "InvalidState"
+	// ErrTypeInvalidInput: the request itself is wrong (HTTP 422).
+	ErrTypeInvalidInput = "InvalidInput"
 )
 
 // gatewayError turns an Asaas client error into what Temporal should do with it:
