@@ -136,4 +136,3 @@ func (f *fixture) eventStatus(key string) (string, string) {
 	}
 	return status, *reason
 }
-

@@ -176,6 +176,6 @@ type CancelResult struct {
 const (
 	ErrTypeInvalidState = activities.ErrTypeInvalidState // 409
 	ErrTypeInvalidInput = activities.ErrTypeInvalidInput // 422
-	ErrTypeAlreadyPaid  = "AlreadyPaid"  // 409: paid through the gateway meanwhile
+	ErrTypeAlreadyPaid  = "AlreadyPaid"                  // 409: paid through the gateway meanwhile
 	ErrTypeGateway      = "GatewayRejected"
 )
