@@ -63,13 +63,13 @@ type account struct {
 	invoiceSeq        int64 // invoiceNumber: sequential across the account's charges
 	nossoSeq          int64 // nossoNumero: sequential across the account's boletos
 
-	customers   []*customer
-	custByExt   map[string][]*customer
-	custByDoc   map[string][]*customer
-	payments    []*payment // creation order
-	payByCust   map[string][]*payment
-	payByExt    map[string][]*payment
-	cardTokens  map[string]*cardInfo
+	customers  []*customer
+	custByExt  map[string][]*customer
+	custByDoc  map[string][]*customer
+	payments   []*payment // creation order
+	payByCust  map[string][]*payment
+	payByExt   map[string][]*payment
+	cardTokens map[string]*cardInfo
 
 	hooks *hookQueue
 }

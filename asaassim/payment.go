@@ -42,25 +42,25 @@ type payment struct {
 	methodType  string
 	status      string
 
-	dueDate, originalDueDate                         time.Time
-	paymentDate, clientPaymentDate, confirmedDate    *time.Time
-	creditDate, estimatedCreditDate                  *time.Time
-	invoiceNumber                                    string
-	nossoNumero                                      *string
-	externalReference                                *string
-	deleted                                          bool
-	card                                             *cardInfo
-	receiptURL                                       *string
-	discount                                         discountRule
-	fine                                             fineRule
-	interest                                         interestRule
-	splits                                           []*split
-	refunds                                          []obj
-	chargeback                                       *chargebackInfo
-	paymentLink                                      *string
-	beforeCash                                       *cashUndo // saved by receiveInCash for undoReceivedInCash
-	qrImage                                          string    // cached pixQrCode image
-	statusBeforeChargeback                           string
+	dueDate, originalDueDate                      time.Time
+	paymentDate, clientPaymentDate, confirmedDate *time.Time
+	creditDate, estimatedCreditDate               *time.Time
+	invoiceNumber                                 string
+	nossoNumero                                   *string
+	externalReference                             *string
+	deleted                                       bool
+	card                                          *cardInfo
+	receiptURL                                    *string
+	discount                                      discountRule
+	fine                                          fineRule
+	interest                                      interestRule
+	splits                                        []*split
+	refunds                                       []obj
+	chargeback                                    *chargebackInfo
+	paymentLink                                   *string
+	beforeCash                                    *cashUndo // saved by receiveInCash for undoReceivedInCash
+	qrImage                                       string    // cached pixQrCode image
+	statusBeforeChargeback                        string
 }
 
 type discountRule struct {
