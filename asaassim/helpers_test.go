@@ -134,3 +134,10 @@ func splitStatuses(t *testing.T, p map[string]any) []string {
 	}
 	return out
 }
+
+func jsonBody(t *testing.T, v any) io.Reader {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	require.NoError(t, err)
+	return bytes.NewReader(raw)
+}
