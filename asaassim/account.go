@@ -24,20 +24,21 @@ type WebhookConfig struct {
 }
 
 type state struct {
-	accounts     map[string]*account
-	byKey        map[string]*account
-	byWallet     map[string]*account
-	accountOrder []*account
-	customers    map[string]*customer
-	payments     map[string]*payment
-	installments map[string]*installment
-	links        map[string]*paymentLink
-	transfers    map[string]*transfer
-	bills        map[string]*bill
-	customerSeq  int64 // global: customer ids are cus_ + 12 digits
-	paymentSeq   int64 // creation order, for newest-first lists
-	eventSeq     int64
-	linkSeq      int64
+	accounts      map[string]*account
+	byKey         map[string]*account
+	byWallet      map[string]*account
+	accountOrder  []*account
+	customers     map[string]*customer
+	payments      map[string]*payment
+	installments  map[string]*installment
+	links         map[string]*paymentLink
+	transfers     map[string]*transfer
+	transferOrder []*transfer
+	bills         map[string]*bill
+	customerSeq   int64 // global: customer ids are cus_ + 12 digits
+	paymentSeq    int64 // creation order, for newest-first lists
+	eventSeq      int64
+	linkSeq       int64
 }
 
 func newState() state {

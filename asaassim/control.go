@@ -80,21 +80,35 @@ func (s *Server) ChargebackReversal(paymentID string) error {
 	return s.withPayment(paymentID, s.chargebackReversal)
 }
 
-// Tick marks every PENDING charge whose due date has passed as OVERDUE (Asaas
-// does it daily) and returns how many moved.
-func (s *Server) Tick() int {
+// TickResult says what a Tick moved.
+type TickResult struct {
+	Overdue       int `json:"overdue"`
+	TransfersDone int `json:"transfersDone"`
+}
+
+// Tick runs the daily batch Asaas runs on its own: every PENDING charge whose
+// due date has passed becomes OVERDUE, and every PENDING transfer scheduled for
+// today or earlier becomes DONE.
+func (s *Server) Tick() TickResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	today, n := s.today(), 0
+	today := s.today()
+	var res TickResult
 	for _, a := range s.st.accountOrder {
 		for _, p := range a.payments {
 			if !p.deleted && p.status == statusPending && p.dueDate.Before(today) {
 				_ = s.markOverdue(p)
-				n++
+				res.Overdue++
 			}
 		}
 	}
-	return n
+	for _, t := range s.st.transferOrder {
+		if t.status == "PENDING" && !t.scheduleDate.After(today) {
+			s.finishTransfer(t, "DONE", "")
+			res.TransfersDone++
+		}
+	}
+	return res
 }
 
 // Payment returns a charge as GET /v3/payments/{id} shows it.
@@ -235,7 +249,7 @@ func (s *Server) controlRoutes() {
 	}))
 	m.Handle("POST /_sim/payments/{id}/chargeback/reversal", action(func(id string, _ *http.Request) error { return s.ChargebackReversal(id) }))
 	m.Handle("POST /_sim/tick", s.control(func(*http.Request) (any, *Error) {
-		return obj{{"overdue", s.Tick()}}, nil
+		return s.Tick(), nil
 	}))
 	m.Handle("POST /_sim/paymentLinks/{id}/pay", s.control(func(r *http.Request) (any, *Error) {
 		var o LinkPayOptions

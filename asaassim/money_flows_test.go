@@ -88,7 +88,8 @@ func TestTransfers(t *testing.T) {
 	ted := c.ok("POST", "/v3/transfers", map[string]any{"value": 10, "bankAccount": map[string]any{
 		"bank": map[string]any{"code": "237"}, "ownerName": "Fulano", "cpfCnpj": "24971563792", "agency": "0001", "account": "12345", "accountDigit": "6"}})
 	assert.Equal(t, "TED", ted["operationType"])
-	require.NoError(t, s.SetTransferStatus(ted["id"].(string), "DONE", ""))
+	assert.Equal(t, TickResult{TransfersDone: 1}, s.Tick(), "the daily batch completes due transfers")
+	assert.Equal(t, "DONE", c.ok("GET", "/v3/transfers/"+ted["id"].(string), nil)["status"])
 	assert.Error(t, s.SetTransferStatus(ted["id"].(string), "FAILED", ""), "DONE is final")
 	assert.Equal(t, "80.00", balance(t, s, acct.ID))
 

@@ -10,8 +10,9 @@ import (
 // transfer: no capture covers transfers. Keys follow the public API reference;
 // fees are zero (invented: Asaas's free-transfer allowance is not modelled).
 // The value leaves the balance at creation; a transfer to a PIX key or bank
-// account is PENDING until the control API marks it DONE (or FAILED/CANCELLED,
-// which returns the money); a transfer to another Asaas wallet is DONE at once.
+// account is PENDING until Tick (the daily batch) or the control API marks it
+// DONE (or FAILED/CANCELLED, which returns the money); a transfer to another
+// Asaas wallet is DONE at once.
 type transfer struct {
 	id                string
 	acct              *account
@@ -154,6 +155,7 @@ func (s *Server) createTransfer(a *account, r *http.Request) (any, *Error) {
 	t.id = s.ids.uuid()
 	a.balance = a.balance.Sub(t.value)
 	s.st.transfers[t.id] = t
+	s.st.transferOrder = append(s.st.transferOrder, t)
 	s.emitTransfer(t, "TRANSFER_CREATED")
 	if dest != nil {
 		dest.balance = dest.balance.Add(t.value)
