@@ -78,23 +78,31 @@ func (s *Server) parseCharge(a *account, b body, mode chargeMode) (*chargeInput,
 	if in.description, ok = b.optStr("description"); !ok || (in.description != nil && utf8.RuneCountInString(*in.description) > 500) {
 		return nil, badRequest("invalid_description", "A descrição deve ter no máximo 500 caracteres.")
 	}
-	if in.externalReference, ok = b.optStr("externalReference"); !ok {
-		return nil, badRequest("invalid_externalReference", "O externalReference informado é inválido.")
+	refKey := "externalReference"
+	if mode == modeInstallment {
+		refKey = "paymentExternalReference" // set on every parcel (OpenAPI)
+	}
+	if in.externalReference, ok = b.optStr(refKey); !ok {
+		return nil, badRequest("invalid_"+refKey, "O "+refKey+" informado é inválido.")
 	}
 	if err := parseRules(b, in); err != nil {
 		return nil, err
 	}
 
-	splits, err := s.parseSplits(a, b)
+	splitKey := "split"
+	if mode == modeInstallment {
+		splitKey = "splits" // the endpoint's own name (OpenAPI InstallmentSaveRequestDTO)
+	}
+	splits, err := s.parseSplits(a, b, splitKey, in.count > 0)
 	if err != nil {
 		return nil, err
 	}
+	in.splits = splits
 	for i, v := range in.values {
-		if err := checkSplitFits(splits, v.Sub(in.fee(i))); err != nil {
+		if err := checkSplitFits(in.parcelSplits(i), v.Sub(in.fee(i))); err != nil {
 			return nil, err
 		}
 	}
-	in.splits = splits
 
 	if bt == "CREDIT_CARD" {
 		card, _, err := s.parseCard(a, b)
@@ -104,6 +112,11 @@ func (s *Server) parseCharge(a *account, b body, mode chargeMode) (*chargeInput,
 		in.card = card
 	}
 	return in, nil
+}
+
+// parcelSplits is the split of charge i.
+func (in *chargeInput) parcelSplits(i int) []splitInput {
+	return forParcel(in.splits, i, in.count)
 }
 
 // fee of charge i of the request.
@@ -274,7 +287,7 @@ func (s *Server) createCharges(a *account, in *chargeInput) (*installment, []*pa
 			nn := s.nextNossoNumero(a)
 			p.nossoNumero = &nn
 		}
-		p.splits = s.newSplits(in.splits, p.netValue)
+		p.splits = s.newSplits(in.parcelSplits(i), p.netValue)
 		s.addPayment(p)
 		charges[i] = p
 	}

@@ -226,3 +226,34 @@ func TestUnderpaymentBlocksAFixedSplit(t *testing.T) {
 	assert.Equal(t, "0.00", balance(t, w.s, w.b.ID))
 	assert.Equal(t, "48.01", balance(t, w.s, w.a.ID))
 }
+
+// POST /v3/installments names its fields splits and paymentExternalReference;
+// totalFixedValue spreads one amount over the parcels (remainder on the last).
+func TestInstallmentEndpointSplitsAndReference(t *testing.T) {
+	w := newSplitWorld(t, Options{})
+	plan := w.c.ok("POST", "/v3/installments", map[string]any{
+		"customer": w.cust, "billingType": "BOLETO", "installmentCount": 3, "totalValue": 300, "dueDate": "2026-07-24",
+		"paymentExternalReference": "contract/7",
+		"splits":                   []map[string]any{{"walletId": w.b.WalletID, "totalFixedValue": 35}},
+	})
+	list := w.c.ok("GET", "/v3/installments/"+plan["id"].(string)+"/payments", nil)
+	got := map[float64]float64{}
+	for _, it := range list["data"].([]any) {
+		p := it.(map[string]any)
+		assert.Equal(t, "contract/7", p["externalReference"])
+		got[p["installmentNumber"].(float64)] = splitsOf(t, p)[0]["fixedValue"].(float64)
+	}
+	assert.Equal(t, map[float64]float64{1: 11.66, 2: 11.66, 3: 11.68}, got)
+
+	// "split" is not a field of this endpoint: like any unknown field, ignored.
+	other := w.c.ok("POST", "/v3/installments", map[string]any{
+		"customer": w.cust, "billingType": "PIX", "installmentCount": 2, "value": 50, "dueDate": "2026-07-24",
+		"split": []map[string]any{{"walletId": w.b.WalletID, "fixedValue": 1}},
+	})
+	first := w.c.ok("GET", "/v3/installments/"+other["id"].(string)+"/payments", nil)["data"].([]any)[0].(map[string]any)
+	assert.NotContains(t, first, "split")
+
+	code, _ := w.c.fail(http.StatusBadRequest, "POST", "/v3/payments", map[string]any{"customer": w.cust, "billingType": "PIX", "value": 50,
+		"dueDate": "2026-07-24", "split": []map[string]any{{"walletId": w.b.WalletID, "totalFixedValue": 1}}})
+	assert.Equal(t, "invalid_split", code, "totalFixedValue needs a plan")
+}

@@ -24,6 +24,7 @@ const (
 type splitInput struct {
 	wallet            *account
 	fixed, percent    *decimal.Decimal
+	totalFixed        *decimal.Decimal // plan-wide; materialized per parcel by forParcel
 	externalReference *string
 	description       *string
 }
@@ -56,10 +57,13 @@ func (sp *split) render() obj {
 	return o
 }
 
-// parseSplits validates split[] items (error texts invented; code invalid_split
-// as the brief suggests). Amounts are checked against the net values later.
-func (s *Server) parseSplits(a *account, b body) ([]splitInput, *Error) {
-	items, present, ok := b.list("split")
+// parseSplits validates the split items under key ("split" on /v3/payments,
+// "splits" on /v3/installments). Error texts invented; code invalid_split as
+// the brief suggests. totalFixedValue (plans only) is a fixed amount for the
+// whole plan, spread over the parcels like a plan total (truncated, remainder
+// on the last). Amounts are checked against the net values later.
+func (s *Server) parseSplits(a *account, b body, key string, plan bool) ([]splitInput, *Error) {
+	items, present, ok := b.list(key)
 	if !ok {
 		return nil, badRequest("invalid_split", "O split deve ser uma lista.")
 	}
@@ -83,16 +87,31 @@ func (s *Server) parseSplits(a *account, b body) ([]splitInput, *Error) {
 		in := splitInput{wallet: dest}
 		fixed, hasFixed, okF := it.dec("fixedValue")
 		pct, hasPct, okP := it.dec("percentualValue")
+		total, hasTotal, okT := it.dec("totalFixedValue")
+		kinds := 0
+		for _, has := range []bool{hasFixed, hasPct, hasTotal} {
+			if has {
+				kinds++
+			}
+		}
 		switch {
-		case !okF || !okP:
+		case !okF || !okP || !okT:
 			return nil, badRequest("invalid_split", "Valor do split "+n+" inválido.")
-		case hasFixed == hasPct:
-			return nil, badRequest("invalid_split", "Informe fixedValue ou percentualValue no split "+n+".")
+		case kinds != 1:
+			return nil, badRequest("invalid_split", "Informe fixedValue, percentualValue ou totalFixedValue no split "+n+".")
 		case hasFixed:
 			if !fixed.IsPositive() || fixed.Exponent() < -2 {
 				return nil, badRequest("invalid_split", "O valor fixo do split "+n+" deve ser positivo, com até duas casas decimais.")
 			}
 			in.fixed = &fixed
+		case hasTotal:
+			if !plan {
+				return nil, badRequest("invalid_split", "totalFixedValue só pode ser usado em parcelamentos (split "+n+").")
+			}
+			if !total.IsPositive() || total.Exponent() < -2 {
+				return nil, badRequest("invalid_split", "O valor total do split "+n+" deve ser positivo, com até duas casas decimais.")
+			}
+			in.totalFixed = &total
 		default:
 			if !pct.IsPositive() || pct.GreaterThan(hundred) {
 				return nil, badRequest("invalid_split", "O percentual do split "+n+" deve estar entre 0 e 100.")
@@ -109,6 +128,19 @@ func (s *Server) parseSplits(a *account, b body) ([]splitInput, *Error) {
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+// forParcel turns plan-wide totalFixedValue rules into parcel i's fixed value.
+func forParcel(rules []splitInput, i, count int) []splitInput {
+	out := make([]splitInput, len(rules))
+	for k, r := range rules {
+		out[k] = r
+		if r.totalFixed != nil {
+			part := splitParcels(*r.totalFixed, max(count, 1))[i]
+			out[k].fixed, out[k].totalFixed = &part, nil
+		}
+	}
+	return out
 }
 
 // splitAmount: a percentage applies to the net value, truncated to the cent.
