@@ -78,15 +78,38 @@ type account struct {
 // CreateAccount creates an account with a fresh API key ($aact_ + random) and
 // walletId (UUID). Its webhook is Options.DefaultWebhookURL, enabled, when set.
 func (s *Server) CreateAccount(name string) Account {
+	a, _ := s.AddAccount(Account{Name: name})
+	return a
+}
+
+// AddAccount creates an account with the given id, API key and walletId,
+// generating the empty ones: a dev stack that keeps an API key across restarts
+// of the (in-memory) simulator recreates the same account. An API key must
+// start with $aact_; ids and keys already in use are refused.
+func (s *Server) AddAccount(want Account) (Account, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if want.ID == "" {
+		want.ID = s.ids.uuid()
+	}
+	if want.APIKey == "" {
+		want.APIKey = "$aact_" + s.ids.from(mixedAlnum, 48)
+	}
+	if want.WalletID == "" {
+		want.WalletID = s.ids.uuid()
+	}
+	want.Name = strings.TrimSpace(want.Name)
+	if want.Name == "" {
+		want.Name = "Conta " + want.ID[:min(8, len(want.ID))]
+	}
+	switch {
+	case !strings.HasPrefix(want.APIKey, "$aact_"):
+		return Account{}, controlError(400, "invalid_apiKey", "an API key starts with $aact_")
+	case s.st.accounts[want.ID] != nil || s.st.byKey[want.APIKey] != nil || s.st.byWallet[want.WalletID] != nil:
+		return Account{}, controlError(409, "conflict", "an account with this id, API key or walletId exists")
+	}
 	a := &account{
-		Account: Account{
-			ID:       s.ids.uuid(),
-			Name:     strings.TrimSpace(name),
-			APIKey:   "$aact_" + s.ids.from(mixedAlnum, 48),
-			WalletID: s.ids.uuid(),
-		},
+		Account:           want,
 		anticipationLimit: anticipationCap,
 		invoiceSeq:        15924713, // captures: 15924714...
 		nossoSeq:          12745148, // captures: 12745149...
@@ -96,9 +119,6 @@ func (s *Server) CreateAccount(name string) Account {
 		payByExt:          map[string][]*payment{},
 		cardTokens:        map[string]*cardInfo{},
 	}
-	if a.Name == "" {
-		a.Name = "Conta " + a.ID[:8]
-	}
 	a.hooks = newHookQueue(s, a.ID, WebhookConfig{URL: s.opts.DefaultWebhookURL, Enabled: s.opts.DefaultWebhookURL != ""})
 	s.st.accounts[a.ID] = a
 	s.st.byKey[a.APIKey] = a
@@ -106,7 +126,7 @@ func (s *Server) CreateAccount(name string) Account {
 	s.st.accountOrder = append(s.st.accountOrder, a)
 	s.startHooks(a.hooks)
 	s.log.Info("asaas-sim account created", "account", a.ID, "name", a.Name, "walletId", a.WalletID)
-	return a.Account
+	return a.Account, nil
 }
 
 // Accounts lists every account, oldest first.

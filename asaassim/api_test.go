@@ -197,3 +197,16 @@ func TestConcurrentClients(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%.2f", float64(workers*each)*8.01), balance(t, s, acct.ID))
 	assert.Equal(t, 1.0, c.ok("GET", "/v3/payments?externalReference=w3-7", nil)["totalCount"])
 }
+
+func TestAddAccountKeepsAGivenKey(t *testing.T) {
+	s, ts := newSim(t, Options{})
+	ctl := newClient(t, ts, "")
+	acct := ctl.ok("POST", "/_sim/accounts", map[string]any{"name": "Demo", "apiKey": "$aact_demo-key"})
+	assert.Equal(t, "$aact_demo-key", acct["apiKey"])
+	newClient(t, ts, "$aact_demo-key").ok("GET", "/v3/payments", nil)
+	code, _ := ctl.fail(http.StatusConflict, "POST", "/_sim/accounts", map[string]any{"apiKey": "$aact_demo-key"})
+	assert.Equal(t, "conflict", code)
+	_, err := s.AddAccount(Account{APIKey: "not-a-key"})
+	assert.Error(t, err)
+	assert.Len(t, s.Accounts(), 1)
+}

@@ -129,13 +129,16 @@ func (s *Server) controlRoutes() {
 	})
 	m.Handle("POST /_sim/accounts", s.control(func(r *http.Request) (any, *Error) {
 		var in struct {
-			Name    string         `json:"name"`
+			Account
 			Webhook *WebhookConfig `json:"webhook"`
 		}
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
-		acct := s.CreateAccount(in.Name)
+		acct, err := s.AddAccount(in.Account)
+		if err != nil {
+			return nil, err.(*Error)
+		}
 		if in.Webhook != nil {
 			_ = s.SetWebhook(acct.ID, *in.Webhook)
 		}

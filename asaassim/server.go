@@ -1,7 +1,3 @@
-// Package asaassim is a stateful simulator of the Asaas v3 API, for development,
-// demos and tests without the real gateway. Its behaviour comes from real sandbox
-// captures (shared/asaas-sandbox-captures) and the Asaas webhook documentation;
-// whatever those do not show is invented and marked so in a comment.
 package asaassim
 
 import (
