@@ -133,6 +133,7 @@ func (q *hookQueue) enqueue(d *Delivery) {
 	q.history = append(q.history, d)
 	if !q.cfg.Enabled || q.cfg.URL == "" {
 		d.Status = "skipped"
+		d.Payload = nil // nobody will receive it; keeps a webhook-less load run small
 		return
 	}
 	batch := []*Delivery{d}
