@@ -1,29 +1,161 @@
-// Package asaassim is a stateful simulator of the Asaas v3 API, for development,
-// demos and tests without the real gateway.
 package asaassim
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 )
 
-// Options configures the simulator.
-type Options struct{}
-
-// Server is the simulator.
-type Server struct {
-	mux *http.ServeMux
+// Options configures the simulator. Every field is optional.
+type Options struct {
+	// Now is the clock (default: time.Now in São Paulo time). Calendar dates are
+	// taken in the location of the time it returns.
+	Now func() time.Time
+	// RetryBase is the first webhook retry delay; it doubles per consecutive
+	// failure, capped at MaxRetryDelay (default 2s).
+	RetryBase time.Duration
+	// DuplicateRate is the share (0..1) of webhook events delivered twice.
+	DuplicateRate float64
+	// ReorderRate is the share (0..1) of webhook events held back and delivered
+	// after the next event of the same account.
+	ReorderRate float64
+	// DefaultWebhookURL is the webhook of every account created without one.
+	DefaultWebhookURL string
+	// FailRate is the share (0..1) of /v3 calls answered 500, half of them after
+	// the change was applied.
+	FailRate float64
+	// TimeoutRate is the share (0..1) of /v3 calls that hang for TimeoutDelay
+	// before being served.
+	TimeoutRate  float64
+	TimeoutDelay time.Duration
+	// Seed makes ids, fault injection and webhook chaos deterministic; 0 picks a
+	// random seed.
+	Seed int64
+	// Logger receives delivery and control logs (default: discard).
+	Logger *slog.Logger
+	// HTTPClient delivers webhooks (default: 10s timeout, like Asaas).
+	HTTPClient *http.Client
 }
 
-// New builds a simulator. The Asaas routes land with the Asaas issue; until then
-// only the control health route answers.
-func New(Options) *Server {
-	s := &Server{mux: http.NewServeMux()}
-	s.mux.HandleFunc("GET /_sim/health", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
+// MaxRetryDelay caps the doubling webhook backoff (Asaas's own schedule is not
+// published; the cap keeps a paused dev receiver from waiting hours).
+const MaxRetryDelay = 5 * time.Minute
+
+// Server is the simulator: all state in memory, guarded by one mutex. Every
+// request does O(1) work through indexes, except list calls, which walk the
+// smallest matching index.
+type Server struct {
+	opts Options
+	now  func() time.Time
+	log  *slog.Logger
+	mux  *http.ServeMux
+
+	ids    *randSource // ids, keys, numbers
+	chaos  *randSource // webhook duplicate/reorder decisions
+	faults *faultInjector
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	st    state
+	close sync.Once
+}
+
+// New builds a simulator and starts nothing until accounts exist; Close stops the
+// webhook delivery goroutines.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Now().In(saoPaulo) }
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = 2 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = randomSeed()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		opts:   opts,
+		now:    opts.Now,
+		log:    opts.Logger,
+		mux:    http.NewServeMux(),
+		ids:    newRandSource(seed, 1),
+		chaos:  newRandSource(seed, 2),
+		ctx:    ctx,
+		cancel: cancel,
+		st:     newState(),
+	}
+	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
+		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay,
 	})
+	s.routes()
 	return s
 }
 
-// Handler serves the simulator's routes.
+// Handler serves the Asaas routes under /v3/ and the control API under /_sim/.
 func (s *Server) Handler() http.Handler { return s.mux }
+
+// Close stops webhook delivery (in-flight attempts are cancelled) and waits for
+// the delivery goroutines to end. The state stays readable.
+func (s *Server) Close() {
+	s.close.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+	})
+}
+
+func (s *Server) today() time.Time { return dayOf(s.now()) }
+
+// writeJSON answers with an ordered JSON body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(encodeJSON(v))
+}
+
+func writeError(w http.ResponseWriter, e *Error) { writeJSON(w, e.Status, e.body()) }
+
+// apiHandler serves one Asaas route for an authenticated account.
+type apiHandler func(a *account, r *http.Request) (any, *Error)
+
+// api wraps a route with fault injection and access_token authentication.
+func (s *Server) api(h apiHandler) http.Handler {
+	return s.faults.wrap(s.ctx, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := s.authenticate(r.Header.Get("access_token"))
+		if a == nil {
+			writeError(w, errUnauthorized)
+			return
+		}
+		out, err := h(a, r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}))
+}
+
+// controlHandler serves one /_sim/ route.
+type controlHandler func(r *http.Request) (any, *Error)
+
+func (s *Server) control(h controlHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out, err := h(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+}

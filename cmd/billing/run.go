@@ -78,7 +78,16 @@ func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
 
 func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
 	logger := cfg.NewLogger(os.Stderr).With("component", "asaas-sim")
-	sim := asaassim.New(asaassim.Options{})
+	sim := asaassim.New(asaassim.Options{
+		RetryBase:         cfg.SimRetryBase,
+		DuplicateRate:     cfg.SimDuplicateRate,
+		ReorderRate:       cfg.SimReorderRate,
+		DefaultWebhookURL: cfg.SimWebhookURL,
+		Logger:            logger,
+	})
+	defer sim.Close()
+	acct := sim.CreateAccount("Default")
+	logger.Info("default account", "id", acct.ID, "api_key", acct.APIKey, "wallet_id", acct.WalletID, "webhook_url", cfg.SimWebhookURL)
 	srv := &http.Server{Addr: cfg.SimAddr, Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

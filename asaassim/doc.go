@@ -1,0 +1,35 @@
+// Package asaassim is a stateful simulator of the Asaas v3 API, for development,
+// demos and tests without the real gateway. Its behaviour comes from real
+// sandbox captures (testdata/, replayed byte for byte by capture_test.go) and
+// the Asaas webhook documentation; whatever those do not show is invented and
+// marked so in a comment.
+//
+// Asaas routes (header access_token; errors {"errors":[{code,description}]}):
+//
+//	POST   /v3/customers                          GET /v3/customers[/{id}]
+//	POST   /v3/payments                           GET /v3/payments[/{id}]
+//	DELETE /v3/payments/{id}                      POST /v3/payments/{id}/restore
+//	POST   /v3/payments/{id}/receiveInCash        POST /v3/payments/{id}/undoReceivedInCash
+//	POST   /v3/payments/{id}/refund               GET /v3/payments/{id}/pixQrCode
+//	GET    /v3/payments/{id}/identificationField
+//	POST   /v3/installments                       GET /v3/installments/{id}[/payments]
+//	POST   /v3/paymentLinks                       GET /v3/paymentLinks/{id}
+//	POST   /v3/transfers                          GET /v3/transfers/{id}
+//	GET    /v3/finance/balance                    GET /v3/bill/{id}
+//
+// Control routes (no auth; each is also a Server method):
+//
+//	GET  /_sim/health
+//	POST /_sim/accounts {name, apiKey?, walletId?, webhook?}   GET /_sim/accounts[/{id}]
+//	PUT  /_sim/accounts/{id}/webhook {url, authToken, enabled} GET same
+//	POST /_sim/accounts/{id}/webhook/resume                    GET /_sim/accounts/{id}/deliveries
+//	POST /_sim/payments/{id}/pay {billingType?, value?, date?}
+//	POST /_sim/payments/{id}/settle {date?}     POST /_sim/payments/{id}/overdue
+//	POST /_sim/payments/{id}/refund             POST /_sim/payments/{id}/chargeback {reason?}
+//	POST /_sim/payments/{id}/chargeback/dispute POST /_sim/payments/{id}/chargeback/resolve {won}
+//	POST /_sim/payments/{id}/chargeback/reversal
+//	POST /_sim/paymentLinks/{id}/pay {customer?, billingType?, value?, date?}
+//	POST /_sim/bills {accountId, value, ...}    POST /_sim/bills/{id}/status {status, failReasons?}
+//	POST /_sim/transfers/{id}/status {status, failReason?}
+//	POST /_sim/tick                             GET|PUT /_sim/faults {failRate, timeoutRate, timeoutDelay}
+package asaassim
