@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -273,13 +275,19 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 	fake := newFake("10.00", "10.00", "10.00", "10.00", "10.00", "10.00")
 	env := newContractEnv(t, fake)
 	in := input()
-	in.Options.MaxHistoryLength = 60
 	for n := 1; n <= 3; n++ {
 		signal(env, time.Duration(n)*time.Hour, payment(evReceived, n, "RECEIVED", "10.00", "8.01"))
 	}
-	// The test environment keeps no real history: simulate a long one.
-	at(env, 3*time.Hour+time.Minute, func() { env.SetCurrentHistoryLength(61) })
-	signal(env, 4*time.Hour, payment(evReceived, 4, "RECEIVED", "10.00", "8.01"))
+	// While payment 3 is being applied, the server suggests continue-as-new and
+	// payment 4 arrives at that very moment: it must be applied (drained) before
+	// the run ends, and carried in the state.
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
+		var in activities.ApplyPaymentInput
+		if info.ActivityType.Name == "ApplyPayment" && args.Get(&in) == nil && in.Number == 3 {
+			env.SetContinueAsNewSuggested(true)
+			env.SignalWorkflow(PaymentEventSignal, payment(evReceived, 4, "RECEIVED", "10.00", "8.01"))
+		}
+	})
 	env.ExecuteWorkflow(ContractWorkflow, in)
 
 	var can *workflow.ContinueAsNewError
@@ -296,13 +304,13 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 		}
 	}
 	applied := len(fake.callsWith("ApplyPayment"))
+	assert.Equal(t, 4, applied, "the payment signalled at the moment of the suggestion was not lost")
 	assert.Equal(t, applied, paid, "every payment applied so far is in the carried state")
 
 	// The next run issues nothing again and finishes the contract.
 	fake2 := newFake()
 	fake2.applied = fake.applied
 	env2 := newContractEnv(t, fake2)
-	next.Options.MaxHistoryLength = 10000
 	for n := 1; n <= 6; n++ {
 		signal(env2, time.Duration(n)*time.Hour, payment(evReceived, n, "RECEIVED", "10.00", "8.01"))
 	}
@@ -313,6 +321,19 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 	assert.Len(t, fake2.callsWith("ApplyPayment"), 6-applied)
 	assert.Len(t, fake2.callsWith("RecordEventOutcome:ignored"), applied, "already-paid ones are duplicates")
 	assert.Equal(t, []string{"CompleteContract"}, fake2.callsWith("CompleteContract"))
+}
+
+func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
+	fake := newFake("100.00")
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "96.52"))
+	signal(env, 2*time.Hour, payment(evConfirmed, 1, "CONFIRMED", "100.00", "96.52")) // delivered late
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"ApplyPayment:1:gateway:100:received"}, fake.callsWith("ApplyPayment"))
+	assert.Empty(t, fake.callsWith("SettlePayment"), "a late CONFIRMED does not move a received payment back")
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED"}, fake.callsWith("RecordEventOutcome"))
 }
 
 func sorted(s []string) []string {
