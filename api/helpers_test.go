@@ -223,4 +223,3 @@ func (f *fakeEngine) callCount() int {
 }
 
 var errEngineDown = errors.New("temporal unavailable")
-
