@@ -69,10 +69,10 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"/v1/contracts/": a.contract, "/v1/payouts/": a.payout,
 	}
 	bodyFor := map[string]any{
-		"PATCH /v1/clients/{id}":   map[string]any{"name": "Hijacked"},
-		"PATCH /v1/payees/{id}":    map[string]any{"name": "Hijacked"},
-		"PATCH /v1/templates/{id}": map[string]any{"name": "Hijacked"},
-		"PATCH /v1/contracts/{id}": map[string]any{"description": "Hijacked"},
+		"PATCH /v1/clients/{id}":                             map[string]any{"name": "Hijacked"},
+		"PATCH /v1/payees/{id}":                              map[string]any{"name": "Hijacked"},
+		"PATCH /v1/templates/{id}":                           map[string]any{"name": "Hijacked"},
+		"PATCH /v1/contracts/{id}":                           map[string]any{"description": "Hijacked"},
 		"POST /v1/contracts/{id}/installments/{n}/mark-paid": map[string]any{"amount": "29.16", "paid_on": "2026-07-24"},
 		"POST /v1/contracts/{id}/cancel":                     map[string]any{"reason": "hijack"},
 	}
