@@ -35,10 +35,10 @@ type clientInput struct {
 }
 
 type clientPatch struct {
-	Name    Opt[string] `json:"name"`
-	CpfCnpj Opt[string] `json:"cpf_cnpj"`
-	Email   Opt[string] `json:"email"`
-	Phone   Opt[string] `json:"phone"`
+	Name    opt[string] `json:"name"`
+	CpfCnpj opt[string] `json:"cpf_cnpj"`
+	Email   opt[string] `json:"email"`
+	Phone   opt[string] `json:"phone"`
 }
 
 // clientContact validates the optional email and phone (phone stored as digits).

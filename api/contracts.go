@@ -38,14 +38,14 @@ type contractInput struct {
 // their sum); otherwise any of total_amount, installment_count, interval_months,
 // first_due_date regenerates it from the merged values. split_rules replaces the rules.
 type contractPatch struct {
-	Description      Opt[string]             `json:"description"`
-	BillingType      Opt[string]             `json:"billing_type"`
-	TotalAmount      Opt[json.RawMessage]    `json:"total_amount"`
-	InstallmentCount Opt[int]                `json:"installment_count"`
-	IntervalMonths   Opt[int]                `json:"interval_months"`
-	FirstDueDate     Opt[string]             `json:"first_due_date"`
-	Installments     Opt[[]installmentInput] `json:"installments"`
-	SplitRules       Opt[[]ruleInput]        `json:"split_rules"`
+	Description      opt[string]             `json:"description"`
+	BillingType      opt[string]             `json:"billing_type"`
+	TotalAmount      opt[json.RawMessage]    `json:"total_amount"`
+	InstallmentCount opt[int]                `json:"installment_count"`
+	IntervalMonths   opt[int]                `json:"interval_months"`
+	FirstDueDate     opt[string]             `json:"first_due_date"`
+	Installments     opt[[]installmentInput] `json:"installments"`
+	SplitRules       opt[[]ruleInput]        `json:"split_rules"`
 }
 
 // contractRefs resolves the client (and template) a new contract names: they must be

@@ -138,6 +138,7 @@ func TestContractActionsGoToTheEngine(t *testing.T) {
 	}{
 		{"a problem from the engine is written as-is", Conflict("The contract is cancelled; it cannot be activated."), http.StatusConflict, "The contract is cancelled; it cannot be activated."},
 		{"validation from the engine", Validation(FieldError{"split_rules[1].via_gateway", "Payee has no walletId"}), http.StatusUnprocessableEntity, "split_rules[1].via_gateway: Payee has no walletId"},
+		{"a hand-built problem gets the missing parts", &Problem{Status: http.StatusConflict, Detail: "Installment 3 is already paid."}, http.StatusConflict, "Installment 3 is already paid."},
 		{"any other error is a 500 that says nothing inside", errEngineDown, http.StatusInternalServerError, internalError().Detail},
 		{"a wrapped problem is still the problem", errors.Join(errors.New("ctx"), NotFound("installment")), http.StatusNotFound, "installment was not found."},
 	}
@@ -147,7 +148,12 @@ func TestContractActionsGoToTheEngine(t *testing.T) {
 			r := e.call(t, b.Token, "POST", base+"/activate", nil)
 			require.Equal(t, tc.status, r.Code, r.String())
 			assert.Equal(t, "application/problem+json", r.Header.Get("Content-Type"))
-			assert.Equal(t, tc.detail, r.obj(t)["detail"])
+			p := r.obj(t)
+			assert.Equal(t, tc.detail, p["detail"])
+			assert.EqualValues(t, tc.status, p["status"])
+			assert.NotEmpty(t, p["title"])
+			assert.NotEmpty(t, p["type"])
+			assert.NotNil(t, p["errors"])
 			assert.NotContains(t, r.String(), "temporal")
 		})
 	}

@@ -13,14 +13,14 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Opt is a PATCH field: absent (Set false), null (Null true) or a value.
-type Opt[T any] struct {
+// opt is a PATCH field: absent (Set false), null (Null true) or a value.
+type opt[T any] struct {
 	Set, Null bool
 	V         T
 }
 
 // UnmarshalJSON is only called when the member is present.
-func (o *Opt[T]) UnmarshalJSON(b []byte) error {
+func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
@@ -70,7 +70,7 @@ func (f *fields) optText(field string, v *string, max int) *string {
 }
 
 // patchText applies a PATCH to a nullable string: null or blank clears it.
-func (f *fields) patchText(field string, o Opt[string], max int, current *string) *string {
+func (f *fields) patchText(field string, o opt[string], max int, current *string) *string {
 	if !o.Set {
 		return current
 	}
@@ -81,7 +81,7 @@ func (f *fields) patchText(field string, o Opt[string], max int, current *string
 }
 
 // patchRequiredText applies a PATCH to a required string: null is refused.
-func (f *fields) patchRequiredText(field string, o Opt[string], max int, current string) string {
+func (f *fields) patchRequiredText(field string, o opt[string], max int, current string) string {
 	if !o.Set {
 		return current
 	}

@@ -25,8 +25,8 @@ type page struct {
 // fetch is how many rows to ask for: one more than the page, to know if there is a next.
 func (p page) fetch() int32 { return p.limit + 1 }
 
-// List is every list answer: a page of data and the cursor of the next page (null at the end).
-type List[T any] struct {
+// listPage is every list answer: a page of data and the cursor of the next page (null at the end).
+type listPage[T any] struct {
 	Data       []T     `json:"data"`
 	NextCursor *string `json:"next_cursor"`
 }
@@ -70,9 +70,9 @@ func decodeCursor(raw string) (time.Time, uuid.UUID, bool) {
 	return at, id, err1 == nil && err2 == nil
 }
 
-// pageOf turns the rows of a fetch (up to limit+1) into a List.
-func pageOf[R, V any](p page, rows []R, key func(R) (time.Time, uuid.UUID), view func(R) V) List[V] {
-	out := List[V]{Data: make([]V, 0, len(rows))}
+// pageOf turns the rows of a fetch (up to limit+1) into a listPage.
+func pageOf[R, V any](p page, rows []R, key func(R) (time.Time, uuid.UUID), view func(R) V) listPage[V] {
+	out := listPage[V]{Data: make([]V, 0, len(rows))}
 	if int32(len(rows)) > p.limit {
 		rows = rows[:p.limit]
 		at, id := key(rows[len(rows)-1])

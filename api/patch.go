@@ -6,7 +6,7 @@ import (
 )
 
 // optOf turns a PATCH field into the nullable value it sets (nil for null).
-func optOf(o Opt[string]) *string {
+func optOf(o opt[string]) *string {
 	if o.Null {
 		return nil
 	}

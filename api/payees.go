@@ -50,17 +50,17 @@ type payeeInput struct {
 }
 
 type payeePatch struct {
-	Name          Opt[string] `json:"name"`
-	PersonType    Opt[string] `json:"person_type"`
-	CpfCnpj       Opt[string] `json:"cpf_cnpj"`
-	AsaasWalletID Opt[string] `json:"asaas_wallet_id"`
-	PixKey        Opt[string] `json:"pix_key"`
-	PixKeyType    Opt[string] `json:"pix_key_type"`
-	BankCode      Opt[string] `json:"bank_code"`
-	Agency        Opt[string] `json:"agency"`
-	Account       Opt[string] `json:"account"`
-	AccountDigit  Opt[string] `json:"account_digit"`
-	AccountType   Opt[string] `json:"account_type"`
+	Name          opt[string] `json:"name"`
+	PersonType    opt[string] `json:"person_type"`
+	CpfCnpj       opt[string] `json:"cpf_cnpj"`
+	AsaasWalletID opt[string] `json:"asaas_wallet_id"`
+	PixKey        opt[string] `json:"pix_key"`
+	PixKeyType    opt[string] `json:"pix_key_type"`
+	BankCode      opt[string] `json:"bank_code"`
+	Agency        opt[string] `json:"agency"`
+	Account       opt[string] `json:"account"`
+	AccountDigit  opt[string] `json:"account_digit"`
+	AccountType   opt[string] `json:"account_type"`
 }
 
 var (
@@ -213,7 +213,7 @@ func (s *Server) updatePayee(c *gin.Context) {
 		}
 		for _, req := range []struct {
 			name string
-			o    Opt[string]
+			o    opt[string]
 			dst  *string
 		}{{"name", in.Name, &merged.Name}, {"person_type", in.PersonType, &merged.PersonType}, {"cpf_cnpj", in.CpfCnpj, &merged.CpfCnpj}} {
 			if req.o.Null {
@@ -223,7 +223,7 @@ func (s *Server) updatePayee(c *gin.Context) {
 			}
 		}
 		for _, opt := range []struct {
-			o   Opt[string]
+			o   opt[string]
 			dst **string
 		}{
 			{in.AsaasWalletID, &merged.AsaasWalletID}, {in.PixKey, &merged.PixKey}, {in.PixKeyType, &merged.PixKeyType},

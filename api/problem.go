@@ -102,9 +102,28 @@ func (s *Server) writeError(c *gin.Context, err error) {
 }
 
 func writeProblem(c *gin.Context, p *Problem) {
+	p = completed(p)
 	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="billing"`)
 	}
 	writeJSON(c, p.Status, "application/problem+json", p)
 	c.Abort()
+}
+
+// completed fills what a hand-built Problem (e.g. from the ContractEngine) left out.
+func completed(p *Problem) *Problem {
+	out := *p
+	if out.Status < 400 || out.Status > 599 {
+		out.Status = http.StatusInternalServerError
+	}
+	if out.Title == "" {
+		out.Title = http.StatusText(out.Status)
+	}
+	if out.Type == "" {
+		out.Type = "about:blank"
+	}
+	if out.Errors == nil {
+		out.Errors = []FieldError{}
+	}
+	return &out
 }

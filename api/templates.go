@@ -39,15 +39,15 @@ type templateInput struct {
 }
 
 type templatePatch struct {
-	Name             Opt[string]      `json:"name"`
-	Description      Opt[string]      `json:"description"`
-	InstallmentCount Opt[int]         `json:"installment_count"`
-	BillingType      Opt[string]      `json:"billing_type"`
-	IntervalMonths   Opt[int]         `json:"interval_months"`
-	SplitRules       Opt[[]ruleInput] `json:"split_rules"`
+	Name             opt[string]      `json:"name"`
+	Description      opt[string]      `json:"description"`
+	InstallmentCount opt[int]         `json:"installment_count"`
+	BillingType      opt[string]      `json:"billing_type"`
+	IntervalMonths   opt[int]         `json:"interval_months"`
+	SplitRules       opt[[]ruleInput] `json:"split_rules"`
 }
 
-func (s *Server) templateRules(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, ids ...uuid.UUID) (map[uuid.UUID][]dbgen.TemplateSplitRule, error) {
+func templateRules(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, ids ...uuid.UUID) (map[uuid.UUID][]dbgen.TemplateSplitRule, error) {
 	rows, err := q.ListTemplateSplitRules(ctx, dbgen.ListTemplateSplitRulesParams{AccountID: accountID, TemplateIds: ids})
 	byTemplate := map[uuid.UUID][]dbgen.TemplateSplitRule{}
 	for _, r := range rows {
@@ -90,7 +90,7 @@ func (s *Server) createTemplate(c *gin.Context) {
 		if err := insertTemplateRules(ctx, t, row.ID, rules); err != nil {
 			return result{}, err
 		}
-		stored, err := s.templateRules(ctx, t.Queries, t.actor.AccountID, row.ID)
+		stored, err := templateRules(ctx, t.Queries, t.actor.AccountID, row.ID)
 		if err != nil {
 			return result{}, err
 		}
@@ -120,7 +120,7 @@ func (s *Server) listTemplates(c *gin.Context) {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	rules, err := s.templateRules(ctx, q, accountID, ids...)
+	rules, err := templateRules(ctx, q, accountID, ids...)
 	s.reply(c, ok(pageOf(p, rows, func(r dbgen.Template) (time.Time, uuid.UUID) { return r.CreatedAt, r.ID },
 		func(r dbgen.Template) templateView { return viewTemplate(r, rules[r.ID]) })), err)
 }
@@ -138,7 +138,7 @@ func (s *Server) getTemplate(c *gin.Context) {
 		s.writeError(c, notFoundIf(err, "template"))
 		return
 	}
-	rules, err := s.templateRules(ctx, q, accountID, id)
+	rules, err := templateRules(ctx, q, accountID, id)
 	s.reply(c, ok(viewTemplate(row, rules[id])), err)
 }
 
@@ -195,7 +195,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 				return result{}, err
 			}
 		}
-		stored, err := s.templateRules(ctx, t.Queries, t.actor.AccountID, row.ID)
+		stored, err := templateRules(ctx, t.Queries, t.actor.AccountID, row.ID)
 		if err != nil {
 			return result{}, err
 		}
@@ -204,7 +204,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 }
 
 // patchInt applies a PATCH to a required integer in [lo, hi]; null is refused.
-func patchInt(f *fields, field string, o Opt[int], lo, hi int) (int, bool) {
+func patchInt(f *fields, field string, o opt[int], lo, hi int) (int, bool) {
 	if !o.Set {
 		return 0, false
 	}
