@@ -154,30 +154,3 @@ func (s *Server) updateClient(c *gin.Context) {
 		return ok(viewClient(row)), t.audit(ctx, "client.updated", "client", row.ID, nil, map[string]any{"fields": patchedFields(in)})
 	})
 }
-
-func (s *Server) deleteClient(c *gin.Context) {
-	id, err := pathID(c, "id", "client")
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	s.mutate(c, func(ctx context.Context, t *txn) (result, error) {
-		key := dbgen.GetClientForUpdateParams{AccountID: t.actor.AccountID, ID: id}
-		if _, err := t.GetClientForUpdate(ctx, key); err != nil {
-			return result{}, notFoundIf(err, "client")
-		}
-		outcome, err := deleteOrArchive(ctx, t,
-			func(q *dbgen.Queries) error {
-				_, err := q.DeleteClient(ctx, dbgen.DeleteClientParams(key))
-				return err
-			},
-			func(q *dbgen.Queries) error {
-				_, err := q.ArchiveClient(ctx, dbgen.ArchiveClientParams(key))
-				return err
-			})
-		if err != nil {
-			return result{}, err
-		}
-		return ok(deletedView{id.String(), outcome}), t.audit(ctx, "client."+outcome, "client", id, nil, nil)
-	})
-}

@@ -249,30 +249,3 @@ func (s *Server) updatePayee(c *gin.Context) {
 		return ok(viewPayee(row)), t.audit(ctx, "payee.updated", "payee", row.ID, nil, map[string]any{"fields": patchedFields(in)})
 	})
 }
-
-func (s *Server) deletePayee(c *gin.Context) {
-	id, err := pathID(c, "id", "payee")
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	s.mutate(c, func(ctx context.Context, t *txn) (result, error) {
-		key := dbgen.GetPayeeForUpdateParams{AccountID: t.actor.AccountID, ID: id}
-		if _, err := t.GetPayeeForUpdate(ctx, key); err != nil {
-			return result{}, notFoundIf(err, "payee")
-		}
-		outcome, err := deleteOrArchive(ctx, t,
-			func(q *dbgen.Queries) error {
-				_, err := q.DeletePayee(ctx, dbgen.DeletePayeeParams(key))
-				return err
-			},
-			func(q *dbgen.Queries) error {
-				_, err := q.ArchivePayee(ctx, dbgen.ArchivePayeeParams(key))
-				return err
-			})
-		if err != nil {
-			return result{}, err
-		}
-		return ok(deletedView{id.String(), outcome}), t.audit(ctx, "payee."+outcome, "payee", id, nil, nil)
-	})
-}

@@ -64,19 +64,19 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.GET("/clients", s.listClients)
 	v1.GET("/clients/:id", s.getClient)
 	v1.PATCH("/clients/:id", s.updateClient)
-	v1.DELETE("/clients/:id", s.deleteClient)
+	v1.DELETE("/clients/:id", s.deleteHandler(archivableClient))
 
 	v1.POST("/payees", s.createPayee)
 	v1.GET("/payees", s.listPayees)
 	v1.GET("/payees/:id", s.getPayee)
 	v1.PATCH("/payees/:id", s.updatePayee)
-	v1.DELETE("/payees/:id", s.deletePayee)
+	v1.DELETE("/payees/:id", s.deleteHandler(archivablePayee))
 
 	v1.POST("/templates", s.createTemplate)
 	v1.GET("/templates", s.listTemplates)
 	v1.GET("/templates/:id", s.getTemplate)
 	v1.PATCH("/templates/:id", s.updateTemplate)
-	v1.DELETE("/templates/:id", s.deleteTemplate)
+	v1.DELETE("/templates/:id", s.deleteHandler(archivableTemplate))
 
 	v1.POST("/contracts", s.createContract)
 	v1.GET("/contracts", s.listContracts)

@@ -214,30 +214,3 @@ func patchInt(f *fields, field string, o opt[int], lo, hi int) (int, bool) {
 	}
 	return f.intRange(field, &o.V, lo, hi), true
 }
-
-func (s *Server) deleteTemplate(c *gin.Context) {
-	id, err := pathID(c, "id", "template")
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	s.mutate(c, func(ctx context.Context, t *txn) (result, error) {
-		key := dbgen.GetTemplateForUpdateParams{AccountID: t.actor.AccountID, ID: id}
-		if _, err := t.GetTemplateForUpdate(ctx, key); err != nil {
-			return result{}, notFoundIf(err, "template")
-		}
-		outcome, err := deleteOrArchive(ctx, t,
-			func(q *dbgen.Queries) error {
-				_, err := q.DeleteTemplate(ctx, dbgen.DeleteTemplateParams(key))
-				return err
-			},
-			func(q *dbgen.Queries) error {
-				_, err := q.ArchiveTemplate(ctx, dbgen.ArchiveTemplateParams(key))
-				return err
-			})
-		if err != nil {
-			return result{}, err
-		}
-		return ok(deletedView{id.String(), outcome}), t.audit(ctx, "template."+outcome, "template", id, nil, nil)
-	})
-}
