@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 )
 
 type Account struct {
@@ -27,10 +28,258 @@ type ApiToken struct {
 	RevokedAt *time.Time
 }
 
+type AsaasSetting struct {
+	AccountID         uuid.UUID
+	ApiKeyCiphertext  []byte
+	ApiKeyLast4       string
+	Environment       string
+	WebhookSecretHash []byte
+	UpdatedAt         time.Time
+	UpdatedBy         uuid.UUID
+}
+
+type AuditEvent struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	ActorType  string
+	ActorID    *uuid.UUID
+	Action     string
+	EntityType string
+	EntityID   *uuid.UUID
+	ContractID *uuid.UUID
+	Data       []byte
+	CreatedAt  time.Time
+}
+
+type Bill struct {
+	ID                    uuid.UUID
+	AccountID             uuid.UUID
+	AsaasBillID           string
+	Status                string
+	Value                 decimal.NullDecimal
+	DueDate               *time.Time
+	PaymentDate           *time.Time
+	TransactionReceiptUrl *string
+	FailReasons           *string
+	CanBeCancelled        *bool
+	StatusEventAt         *time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+type BillStatusHistory struct {
+	ID             uuid.UUID
+	AccountID      uuid.UUID
+	BillID         uuid.UUID
+	Status         string
+	AsaasEventID   string
+	EventCreatedAt *time.Time
+	ReceivedAt     time.Time
+}
+
+type Charge struct {
+	ID                uuid.UUID
+	AccountID         uuid.UUID
+	ContractID        uuid.UUID
+	InstallmentID     uuid.UUID
+	AsaasPaymentID    string
+	ExternalReference string
+	BillingType       string
+	Status            string
+	Value             decimal.Decimal
+	NetValue          decimal.NullDecimal
+	DueDate           time.Time
+	InvoiceUrl        *string
+	BankSlipUrl       *string
+	PixCopyPaste      *string
+	DeletedAt         *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type Client struct {
+	ID              uuid.UUID
+	AccountID       uuid.UUID
+	Name            string
+	CpfCnpj         string
+	Email           *string
+	Phone           *string
+	AsaasCustomerID *string
+	ArchivedAt      *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type Contract struct {
+	ID               uuid.UUID
+	AccountID        uuid.UUID
+	ClientID         uuid.UUID
+	TemplateID       *uuid.UUID
+	Description      *string
+	BillingType      string
+	TotalAmount      decimal.Decimal
+	InstallmentCount int32
+	IntervalMonths   int32
+	FirstDueDate     time.Time
+	Status           string
+	WorkflowID       *string
+	LastError        *string
+	CreatedBy        uuid.UUID
+	ActivatedAt      *time.Time
+	CompletedAt      *time.Time
+	CancelledAt      *time.Time
+	CancelReason     *string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type ContractSplitRule struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	ContractID uuid.UUID
+	Position   int32
+	Kind       string
+	PayeeID    *uuid.UUID
+	Percent    decimal.NullDecimal
+	Amount     decimal.NullDecimal
+	ViaGateway bool
+}
+
+type IdempotencyKey struct {
+	AccountID      uuid.UUID
+	Key            string
+	Method         string
+	Path           string
+	RequestHash    []byte
+	ResponseStatus *int32
+	ResponseBody   []byte
+	CreatedAt      time.Time
+}
+
+type Installment struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	ContractID uuid.UUID
+	Number     int32
+	Value      decimal.Decimal
+	DueDate    time.Time
+	Status     string
+	PaidAt     *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type Payee struct {
+	ID            uuid.UUID
+	AccountID     uuid.UUID
+	Name          string
+	PersonType    string
+	CpfCnpj       string
+	AsaasWalletID *string
+	PixKey        *string
+	PixKeyType    *string
+	BankCode      *string
+	Agency        *string
+	Account       *string
+	AccountDigit  *string
+	AccountType   *string
+	ArchivedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type Payment struct {
+	ID             uuid.UUID
+	AccountID      uuid.UUID
+	ContractID     uuid.UUID
+	InstallmentID  uuid.UUID
+	ChargeID       *uuid.UUID
+	AsaasPaymentID *string
+	Origin         string
+	RecordedBy     *uuid.UUID
+	Amount         decimal.Decimal
+	NetAmount      decimal.Decimal
+	FeeAmount      decimal.Decimal
+	PaidOn         time.Time
+	SettledOn      *time.Time
+	Status         string
+	Shortfall      decimal.Decimal
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type Payout struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	PayeeID    uuid.UUID
+	PaidOn     time.Time
+	Method     string
+	Reference  *string
+	Amount     decimal.Decimal
+	RecordedBy uuid.UUID
+	CreatedAt  time.Time
+}
+
+type SplitEntry struct {
+	ID              uuid.UUID
+	AccountID       uuid.UUID
+	PaymentID       uuid.UUID
+	ContractID      uuid.UUID
+	PayeeID         *uuid.UUID
+	RulePosition    *int32
+	Kind            string
+	Amount          decimal.Decimal
+	Status          string
+	ReversesEntryID *uuid.UUID
+	PayoutID        *uuid.UUID
+	OccurredOn      time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type Template struct {
+	ID               uuid.UUID
+	AccountID        uuid.UUID
+	Name             string
+	Description      *string
+	InstallmentCount int32
+	BillingType      string
+	IntervalMonths   int32
+	ArchivedAt       *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type TemplateSplitRule struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	TemplateID uuid.UUID
+	Position   int32
+	Kind       string
+	PayeeID    *uuid.UUID
+	Percent    decimal.NullDecimal
+	Amount     decimal.NullDecimal
+	ViaGateway bool
+}
+
 type User struct {
 	ID        uuid.UUID
 	AccountID uuid.UUID
 	Email     string
 	Name      string
 	CreatedAt time.Time
+}
+
+type WebhookEvent struct {
+	ID           uuid.UUID
+	AccountID    uuid.UUID
+	EventKey     string
+	AsaasEventID *string
+	EventType    string
+	PaymentID    *string
+	Status       string
+	Reason       *string
+	Raw          []byte
+	ReceivedAt   time.Time
+	ProcessedAt  *time.Time
 }

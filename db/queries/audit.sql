@@ -1,0 +1,15 @@
+-- name: InsertAuditEvent :exec
+INSERT INTO audit_events (account_id, actor_type, actor_id, action, entity_type, entity_id, contract_id, data)
+VALUES (@account_id, @actor_type, @actor_id, @action, @entity_type, @entity_id, @contract_id, @data);
+
+-- name: ListAuditEvents :many
+-- Newest first, keyset-paginated on (created_at, id).
+SELECT * FROM audit_events
+WHERE account_id = @account_id
+  AND (sqlc.narg(contract_id)::uuid IS NULL OR contract_id = sqlc.narg(contract_id)::uuid)
+  AND (sqlc.narg(entity_type)::text IS NULL OR entity_type = sqlc.narg(entity_type)::text)
+  AND (sqlc.narg(action)::text IS NULL OR action = sqlc.narg(action)::text)
+  AND (sqlc.narg(after_created_at)::timestamptz IS NULL
+       OR (created_at, id) < (sqlc.narg(after_created_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT @row_limit;

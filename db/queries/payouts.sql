@@ -1,0 +1,55 @@
+-- name: LockSplitEntries :many
+-- The entries a payout is about to pay, locked so two payouts cannot take the same one.
+SELECT * FROM split_entries
+WHERE account_id = @account_id AND id = ANY(@ids::uuid[])
+ORDER BY id
+FOR UPDATE;
+
+-- name: CreatePayout :one
+INSERT INTO payouts (account_id, payee_id, paid_on, method, reference, amount, recorded_by)
+VALUES (@account_id, @payee_id, @paid_on, @method, @reference, @amount, @recorded_by)
+RETURNING *;
+
+-- name: PayPendingEntries :execrows
+UPDATE split_entries SET status = 'paid', payout_id = @payout_id, updated_at = now()
+WHERE account_id = @account_id AND id = ANY(@ids::uuid[]) AND payee_id = @payee_id
+  AND status = 'pending' AND payout_id IS NULL;
+
+-- name: GetPayout :one
+SELECT * FROM payouts WHERE account_id = $1 AND id = $2;
+
+-- name: ListPayouts :many
+-- Newest first, keyset-paginated; paid_from/paid_to filter on paid_on (inclusive).
+SELECT * FROM payouts
+WHERE account_id = @account_id
+  AND (sqlc.narg(payee_id)::uuid IS NULL OR payee_id = sqlc.narg(payee_id)::uuid)
+  AND (sqlc.narg(paid_from)::date IS NULL OR paid_on >= sqlc.narg(paid_from)::date)
+  AND (sqlc.narg(paid_to)::date IS NULL OR paid_on <= sqlc.narg(paid_to)::date)
+  AND (sqlc.narg(after_created_at)::timestamptz IS NULL
+       OR (created_at, id) < (sqlc.narg(after_created_at)::timestamptz, sqlc.narg(after_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT @row_limit;
+
+-- name: ListPayoutEntries :many
+SELECT * FROM split_entries
+WHERE account_id = @account_id AND payout_id = ANY(@payout_ids::uuid[])
+ORDER BY occurred_on, created_at, id;
+
+-- name: PayoutReportEntries :many
+-- Split entries of a period (occurred_on, inclusive), grouped by payee (entries with
+-- no payee, the gateway fee and the account's own share, come last).
+SELECT e.id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status,
+       e.reverses_entry_id, e.payout_id, e.occurred_on,
+       i.number AS installment_number,
+       p.name AS payee_name
+FROM split_entries e
+JOIN payments pm ON pm.account_id = e.account_id AND pm.id = e.payment_id
+JOIN installments i ON i.account_id = pm.account_id AND i.id = pm.installment_id
+LEFT JOIN payees p ON p.account_id = e.account_id AND p.id = e.payee_id
+WHERE e.account_id = @account_id
+  AND (sqlc.narg(payee_id)::uuid IS NULL OR e.payee_id = sqlc.narg(payee_id)::uuid)
+  AND (sqlc.narg(status)::text IS NULL OR e.status = sqlc.narg(status)::text)
+  AND (sqlc.narg(date_from)::date IS NULL OR e.occurred_on >= sqlc.narg(date_from)::date)
+  AND (sqlc.narg(date_to)::date IS NULL OR e.occurred_on <= sqlc.narg(date_to)::date)
+ORDER BY p.name NULLS LAST, e.payee_id NULLS LAST, e.occurred_on, e.created_at, e.id
+LIMIT @row_limit;
