@@ -20,6 +20,13 @@ type Deps struct {
 	Pool     *pgxpool.Pool
 	Temporal client.Client
 	Logger   *slog.Logger
+	// SecretKey (BILLING_SECRET_KEY, 32 bytes) seals Asaas API keys and hashes webhook
+	// secrets; without it the settings routes answer 503.
+	SecretKey []byte
+	// Asaas tests a connection for POST /v1/settings/asaas/test (nil: 501).
+	Asaas AsaasConnectionTester
+	// Contracts runs the contract actions (activate, mark paid, cancel); nil: 501.
+	Contracts ContractEngine
 }
 
 // Server holds the routes and their dependencies.
@@ -32,11 +39,68 @@ type Server struct {
 func NewServer(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
-	engine.Use(gin.Recovery(), requestLog(deps.Logger))
+	engine.HandleMethodNotAllowed = true
+	engine.Use(gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
 	s := &Server{deps: deps, engine: engine}
+	engine.NoRoute(func(c *gin.Context) { writeProblem(c, NotFound("route "+c.Request.Method+" "+c.Request.URL.Path)) })
+	engine.NoMethod(func(c *gin.Context) {
+		writeProblem(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
+			c.Request.Method+" is not allowed on "+c.Request.URL.Path+"."))
+	})
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
+	engine.GET("/v1/openapi.json", s.openapi)
+	s.routesV1(engine.Group("/v1", s.authenticate, readBody))
 	return s
+}
+
+// routesV1 registers the authenticated REST API (every route is in openapi.yaml).
+func (s *Server) routesV1(v1 *gin.RouterGroup) {
+	v1.GET("/settings/asaas", s.getSettings)
+	v1.PUT("/settings/asaas", s.putSettings)
+	v1.POST("/settings/asaas/test", s.testSettings)
+
+	v1.POST("/clients", s.createClient)
+	v1.GET("/clients", s.listClients)
+	v1.GET("/clients/:id", s.getClient)
+	v1.PATCH("/clients/:id", s.updateClient)
+	v1.DELETE("/clients/:id", s.deleteHandler(archivableClient))
+
+	v1.POST("/payees", s.createPayee)
+	v1.GET("/payees", s.listPayees)
+	v1.GET("/payees/:id", s.getPayee)
+	v1.PATCH("/payees/:id", s.updatePayee)
+	v1.DELETE("/payees/:id", s.deleteHandler(archivablePayee))
+
+	v1.POST("/templates", s.createTemplate)
+	v1.GET("/templates", s.listTemplates)
+	v1.GET("/templates/:id", s.getTemplate)
+	v1.PATCH("/templates/:id", s.updateTemplate)
+	v1.DELETE("/templates/:id", s.deleteHandler(archivableTemplate))
+
+	v1.POST("/contracts", s.createContract)
+	v1.GET("/contracts", s.listContracts)
+	v1.GET("/contracts/:id", s.getContract)
+	v1.PATCH("/contracts/:id", s.updateContract)
+	v1.POST("/contracts/:id/activate", s.activateContract)
+	v1.POST("/contracts/:id/installments/:n/mark-paid", s.markInstallmentPaid)
+	v1.POST("/contracts/:id/cancel", s.cancelContract)
+	v1.GET("/contracts/:id/audit-events", s.listContractAuditEvents)
+
+	v1.GET("/payouts/report", s.payoutReport)
+	v1.POST("/payouts", s.createPayout)
+	v1.GET("/payouts", s.listPayouts)
+	v1.GET("/payouts/:id", s.getPayout)
+
+	v1.GET("/audit-events", s.listAuditEvents)
+}
+
+// recovered answers a panic with a problem+json 500 (and logs it).
+func recovered(logger *slog.Logger) gin.RecoveryFunc {
+	return func(c *gin.Context, err any) {
+		logger.Error("panic", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+		writeProblem(c, internalError())
+	}
 }
 
 // Handler is the http.Handler of every route.

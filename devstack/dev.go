@@ -108,7 +108,7 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("API cannot listen on %s: %w", cfg.APIAddr, err)
 	}
-	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api")})
+	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api"), SecretKey: cfg.SecretKey})
 	g.Go(func() error { return srv.ServeListener(runCtx, apiLn) })
 	g.Go(func() error {
 		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker")})

@@ -25,7 +25,7 @@ var commands = map[string]command{
 	"worker":    {"run the Temporal worker (workflows and activities)", runWorker},
 	"migrate":   {"create the database if missing and apply migrations", runMigrate},
 	"asaas-sim": {"serve the Asaas v3 simulator", runAsaasSim},
-	"accounts":  {"accounts create --name N --email E: create an account, its first user and token", runAccounts},
+	"accounts":  {"accounts create --name N --email E | enable-billing --account ID | disable-billing --account ID", runAccounts},
 	"tokens":    {"tokens create --account ID --email E: issue another API token for a user", runTokens},
 }
 

@@ -54,7 +54,7 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	}
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
-	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger}).Serve(ctx, cfg.APIAddr)
+	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey}).Serve(ctx, cfg.APIAddr)
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {

@@ -21,7 +21,8 @@ CREATE TABLE clients (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     account_id        uuid NOT NULL REFERENCES accounts (id),
     name              text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-    cpf_cnpj          text NOT NULL CHECK (cpf_cnpj ~ '^([0-9]{11}|[0-9]{14})$'),
+    -- Digits only (CNPJs may be alphanumeric from July 2026: 12 characters + 2 digits).
+    cpf_cnpj          text NOT NULL CHECK (cpf_cnpj ~ '^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$'),
     email             text CHECK (length(email) BETWEEN 3 AND 320),
     phone             text CHECK (phone ~ '^[0-9]{10,11}$'),
     -- Set by the contract workflow when it first syncs the client to Asaas.
@@ -53,7 +54,7 @@ CREATE TABLE payees (
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (account_id, id),
-    CHECK ((person_type = 'person' AND cpf_cnpj ~ '^[0-9]{11}$') OR (person_type = 'company' AND cpf_cnpj ~ '^[0-9]{14}$')),
+    CHECK ((person_type = 'person' AND cpf_cnpj ~ '^[0-9]{11}$') OR (person_type = 'company' AND cpf_cnpj ~ '^[0-9A-Z]{12}[0-9]{2}$')),
     CHECK ((pix_key IS NULL) = (pix_key_type IS NULL)),
     CHECK (num_nonnulls(bank_code, agency, account, account_type) IN (0, 4)),
     CHECK (account_digit IS NULL OR account IS NOT NULL)

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"billing/db/dbgen"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// The contract actions: the API checks the request's shape and that the contract (and
+// installment) belong to the caller's account, then hands over to the ContractEngine
+// (the contract workflow), which decides whether the action is valid now and writes
+// the effects and their audit events. A *Problem returned by the engine is written
+// as-is (e.g. 409 for a contract that is not active); other errors are 500.
+
+// ContractEngine runs contract actions. idempotencyKey is the request's Idempotency-Key
+// ("" when none), meant to be the workflow Update ID.
+type ContractEngine interface {
+	Activate(ctx context.Context, a Actor, contractID uuid.UUID) (ContractActionResult, error)
+	MarkPaid(ctx context.Context, a Actor, contractID uuid.UUID, installment int, req MarkPaidInput, idempotencyKey string) (ContractActionResult, error)
+	Cancel(ctx context.Context, a Actor, contractID uuid.UUID, reason string, idempotencyKey string) (ContractActionResult, error)
+}
+
+// MarkPaidInput is a validated manual payment: amount > 0 with at most 2 decimals,
+// paid on a date not after today.
+type MarkPaidInput struct {
+	Amount decimal.Decimal
+	PaidOn time.Time
+}
+
+// ContractActionResult is the answer of an action.
+type ContractActionResult struct {
+	ContractID uuid.UUID `json:"contract_id"`
+	WorkflowID string    `json:"workflow_id"`
+	Status     string    `json:"status"` // the contract's status after the action
+	// Installment and InstallmentStatus are set by mark-paid.
+	Installment       *int   `json:"installment,omitempty"`
+	InstallmentStatus string `json:"installment_status,omitempty"`
+}
+
+type markPaidRequest struct {
+	Amount json.RawMessage `json:"amount"`
+	PaidOn string          `json:"paid_on"`
+}
+
+type cancelRequest struct {
+	Reason string `json:"reason"`
+}
+
+// ownedContract loads the contract of the path for the caller's account (404 otherwise).
+func (s *Server) ownedContract(c *gin.Context) (dbgen.Contract, error) {
+	id, err := pathID(c, "id", "contract")
+	if err != nil {
+		return dbgen.Contract{}, err
+	}
+	row, err := dbgen.New(s.deps.Pool).GetContract(c.Request.Context(), dbgen.GetContractParams{AccountID: actor(c).AccountID, ID: id})
+	return row, notFoundIf(err, "contract")
+}
+
+func (s *Server) activateContract(c *gin.Context) {
+	if err := decodeJSON(c, &struct{}{}); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	contract, err := s.ownedContract(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.contractAction(c, func(ctx context.Context, e ContractEngine, _ string) (ContractActionResult, error) {
+		return e.Activate(ctx, actor(c), contract.ID)
+	})
+}
+
+func (s *Server) markInstallmentPaid(c *gin.Context) {
+	var in markPaidRequest
+	if err := decodeJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	contract, err := s.ownedContract(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 1 || n > int(contract.InstallmentCount) {
+		s.writeError(c, NotFound("installment"))
+		return
+	}
+	var f fields
+	req := MarkPaidInput{Amount: f.money("amount", nullIfJSONNull(in.Amount)), PaidOn: f.date("paid_on", in.PaidOn)}
+	if today := time.Now().UTC().Truncate(24 * time.Hour); req.PaidOn.After(today) {
+		f.add("paid_on", "must not be in the future")
+	}
+	if err := f.err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.contractAction(c, func(ctx context.Context, e ContractEngine, key string) (ContractActionResult, error) {
+		return e.MarkPaid(ctx, actor(c), contract.ID, n, req, key)
+	})
+}
+
+func (s *Server) cancelContract(c *gin.Context) {
+	var in cancelRequest
+	if err := decodeJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	contract, err := s.ownedContract(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var f fields
+	reason := f.text("reason", in.Reason, 500)
+	if err := f.err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.contractAction(c, func(ctx context.Context, e ContractEngine, key string) (ContractActionResult, error) {
+		return e.Cancel(ctx, actor(c), contract.ID, reason, key)
+	})
+}
+
+// contractAction runs one engine call with Idempotency-Key support: a stored answer
+// for the same request is replayed; a successful answer is stored afterwards (the
+// engine itself dedupes concurrent twins by the key).
+func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e ContractEngine, idempotencyKey string) (ContractActionResult, error)) {
+	if s.deps.Contracts == nil {
+		s.writeError(c, notImplemented("Contract actions are not available yet."))
+		return
+	}
+	ctx := c.Request.Context()
+	idem, err := idempotencyOf(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	q := dbgen.New(s.deps.Pool)
+	key := ""
+	if idem != nil {
+		key = idem.key
+		stored, err := idem.stored(ctx, q)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if stored != nil {
+			c.Header("Idempotent-Replayed", "true")
+			c.Data(int(*stored.ResponseStatus), "application/json", stored.ResponseBody)
+			return
+		}
+	}
+	res, err := run(ctx, s.deps.Contracts, key)
+	if err != nil {
+		s.writeError(c, err) // a *Problem as-is, anything else a logged 500
+		return
+	}
+	out, err := marshalJSON(res)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if idem != nil {
+		if err := idem.store(ctx, q, http.StatusOK, out); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	c.Data(http.StatusOK, "application/json", out)
+}

@@ -1,0 +1,238 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"billing/db/dbgen"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+const maxPayoutEntries = 1000
+
+type payoutView struct {
+	ID         uuid.UUID   `json:"id"`
+	PayeeID    uuid.UUID   `json:"payee_id"`
+	PaidOn     string      `json:"paid_on"`
+	Method     string      `json:"method"`
+	Reference  *string     `json:"reference"`
+	Amount     string      `json:"amount"`
+	RecordedBy uuid.UUID   `json:"recorded_by"`
+	CreatedAt  time.Time   `json:"created_at"`
+	Entries    []entryView `json:"entries"`
+}
+
+func viewPayout(p dbgen.Payout, entries []dbgen.SplitEntry) payoutView {
+	v := payoutView{p.ID, p.PayeeID, formatDate(p.PaidOn), p.Method, p.Reference, formatMoney(p.Amount), p.RecordedBy, p.CreatedAt,
+		make([]entryView, len(entries))}
+	for i, e := range entries {
+		v.Entries[i] = viewEntry(e)
+	}
+	return v
+}
+
+// payoutInput records one payout for pending entries of one payee, all or nothing.
+type payoutInput struct {
+	EntryIDs  []string `json:"entry_ids"`
+	PaidOn    string   `json:"paid_on"`
+	Method    string   `json:"method"`
+	Reference *string  `json:"reference"`
+}
+
+func (s *Server) createPayout(c *gin.Context) {
+	var in payoutInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var f fields
+	ids := f.entryIDs(in.EntryIDs)
+	paidOn := f.date("paid_on", in.PaidOn)
+	if today := time.Now().UTC().Truncate(24 * time.Hour); paidOn.After(today) {
+		f.add("paid_on", "must not be in the future")
+	}
+	method := f.oneOf("method", in.Method, "PIX", "TED", "CASH")
+	reference := f.optText("reference", in.Reference, 200)
+	if err := f.err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.mutate(c, func(ctx context.Context, t *txn) (result, error) {
+		locked, err := t.LockSplitEntries(ctx, dbgen.LockSplitEntriesParams{AccountID: t.actor.AccountID, Ids: ids})
+		if err != nil {
+			return result{}, err
+		}
+		payeeID, amount, err := payable(ids, locked)
+		if err != nil {
+			return result{}, err
+		}
+		payout, err := t.CreatePayout(ctx, dbgen.CreatePayoutParams{
+			AccountID: t.actor.AccountID, PayeeID: payeeID, PaidOn: paidOn, Method: method, Reference: reference,
+			Amount: amount, RecordedBy: t.actor.UserID,
+		})
+		if err != nil {
+			return result{}, err
+		}
+		n, err := t.PayPendingEntries(ctx, dbgen.PayPendingEntriesParams{AccountID: t.actor.AccountID, Ids: ids, PayeeID: &payeeID, PayoutID: &payout.ID})
+		if err != nil {
+			return result{}, err
+		}
+		if n != int64(len(ids)) { // cannot happen under the row locks; never record a partial payout
+			return result{}, fmt.Errorf("payout %s: paid %d of %d entries", payout.ID, n, len(ids))
+		}
+		if err := auditPayout(ctx, t, payout, locked); err != nil {
+			return result{}, err
+		}
+		entries, err := t.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: t.actor.AccountID, PayoutIds: []uuid.UUID{payout.ID}})
+		return created(viewPayout(payout, entries)), err
+	})
+}
+
+func (f *fields) entryIDs(raw []string) []uuid.UUID {
+	if len(raw) == 0 || len(raw) > maxPayoutEntries {
+		f.add("entry_ids", "must list between 1 and %d split entry ids", maxPayoutEntries)
+		return nil
+	}
+	seen := map[uuid.UUID]bool{}
+	ids := make([]uuid.UUID, 0, len(raw))
+	for i, s := range raw {
+		id, err := uuid.Parse(s)
+		switch {
+		case err != nil:
+			f.add(fmt.Sprintf("entry_ids[%d]", i), "must be a UUID")
+		case seen[id]:
+			f.add(fmt.Sprintf("entry_ids[%d]", i), "is listed twice")
+		default:
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// payable checks the locked entries can be paid together: all exist (422), all belong
+// to one payee and are pending (409, every offending entry listed).
+func payable(ids []uuid.UUID, locked []dbgen.SplitEntry) (uuid.UUID, decimal.Decimal, error) {
+	byID := map[uuid.UUID]dbgen.SplitEntry{}
+	for _, e := range locked {
+		byID[e.ID] = e
+	}
+	var missing fields
+	for i, id := range ids {
+		if _, found := byID[id]; !found {
+			missing.add(fmt.Sprintf("entry_ids[%d]", i), "is not a split entry of this account")
+		}
+	}
+	if err := missing.err(); err != nil {
+		return uuid.Nil, decimal.Zero, err
+	}
+	var conflicts fields
+	first := byID[ids[0]].PayeeID
+	amount := decimal.Zero
+	for i, id := range ids {
+		e := byID[id]
+		field := fmt.Sprintf("entry_ids[%d]", i)
+		switch {
+		case e.PayeeID == nil:
+			conflicts.add(field, "has no payee (the gateway fee or the account's own share): nothing to pay out")
+		case first == nil || *e.PayeeID != *first:
+			conflicts.add(field, "belongs to another payee; a payout pays one payee")
+		case e.Status == "paid" && e.PayoutID != nil:
+			conflicts.add(field, "is already paid (payout %s)", e.PayoutID)
+		case e.Status != "pending":
+			conflicts.add(field, "is %s, not pending", e.Status)
+		}
+		amount = amount.Add(e.Amount)
+	}
+	if !conflicts.ok() {
+		return uuid.Nil, decimal.Zero, Conflict("Some entries cannot be paid in this payout; nothing was recorded.", conflicts.errs...)
+	}
+	if !amount.IsPositive() {
+		return uuid.Nil, decimal.Zero, Conflict("The entries add up to " + formatMoney(amount) + "; a payout must be greater than 0.")
+	}
+	return *first, amount, nil
+}
+
+// auditPayout writes one payout.recorded event per contract the entries come from, so
+// each contract's trail shows the payouts of its splits.
+func auditPayout(ctx context.Context, t *txn, p dbgen.Payout, entries []dbgen.SplitEntry) error {
+	type share struct {
+		ids    []uuid.UUID
+		amount decimal.Decimal
+	}
+	var order []uuid.UUID
+	byContract := map[uuid.UUID]*share{}
+	for _, e := range entries {
+		sh := byContract[e.ContractID]
+		if sh == nil {
+			sh = &share{amount: decimal.Zero}
+			byContract[e.ContractID] = sh
+			order = append(order, e.ContractID)
+		}
+		sh.ids = append(sh.ids, e.ID)
+		sh.amount = sh.amount.Add(e.Amount)
+	}
+	for _, contractID := range order {
+		sh := byContract[contractID]
+		if err := t.audit(ctx, "payout.recorded", "payout", p.ID, &contractID, map[string]any{
+			"payee_id": p.PayeeID, "method": p.Method, "paid_on": formatDate(p.PaidOn), "payout_amount": formatMoney(p.Amount),
+			"entry_ids": sh.ids, "amount": formatMoney(sh.amount),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) listPayouts(c *gin.Context) {
+	var f fields
+	p := parsePage(c, &f)
+	params := dbgen.ListPayoutsParams{
+		AccountID: actor(c).AccountID, PayeeID: optQueryID(c, &f, "payee_id"),
+		PaidFrom: optQueryDate(c, &f, "from"), PaidTo: optQueryDate(c, &f, "to"),
+		AfterCreatedAt: p.afterCreatedAt, AfterID: p.afterID, RowLimit: p.fetch(),
+	}
+	if err := f.err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	q := dbgen.New(s.deps.Pool)
+	rows, err := q.ListPayouts(ctx, params)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ids := make([]uuid.UUID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	entries, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: params.AccountID, PayoutIds: ids})
+	byPayout := map[uuid.UUID][]dbgen.SplitEntry{}
+	for _, e := range entries {
+		byPayout[*e.PayoutID] = append(byPayout[*e.PayoutID], e)
+	}
+	s.reply(c, ok(pageOf(p, rows, func(r dbgen.Payout) (time.Time, uuid.UUID) { return r.CreatedAt, r.ID },
+		func(r dbgen.Payout) payoutView { return viewPayout(r, byPayout[r.ID]) })), err)
+}
+
+func (s *Server) getPayout(c *gin.Context) {
+	id, err := pathID(c, "id", "payout")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx, accountID := c.Request.Context(), actor(c).AccountID
+	q := dbgen.New(s.deps.Pool)
+	row, err := q.GetPayout(ctx, dbgen.GetPayoutParams{AccountID: accountID, ID: id})
+	if err != nil {
+		s.writeError(c, notFoundIf(err, "payout"))
+		return
+	}
+	entries, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: accountID, PayoutIds: []uuid.UUID{id}})
+	s.reply(c, ok(viewPayout(row, entries)), err)
+}
