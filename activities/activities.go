@@ -9,12 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"billing/asaas"
 	"billing/db/dbgen"
-	"billing/secret"
+	"billing/gateway"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -25,11 +24,9 @@ import (
 
 // Deps are the adapters activities use.
 type Deps struct {
-	Pool         *pgxpool.Pool
-	Logger       *slog.Logger
-	SecretKey    []byte // decrypts each account's Asaas API key
-	AsaasBaseURL string // overrides the per-environment URL (the simulator)
-	HTTPClient   *http.Client
+	Pool    *pgxpool.Pool
+	Logger  *slog.Logger
+	Gateway *gateway.Connector // each account's Asaas client
 }
 
 // Activities is the registered method set.
@@ -39,8 +36,8 @@ type Activities struct {
 
 // New builds the activities.
 func New(deps Deps) *Activities {
-	if deps.HTTPClient == nil {
-		deps.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32, IdleConnTimeout: 90 * time.Second}}
+	if deps.Gateway == nil {
+		deps.Gateway = gateway.NewConnector(nil, "")
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
@@ -87,24 +84,11 @@ func missing(err error, format string, args ...any) error {
 
 // asaasClient is the account's Asaas client, built from its stored settings.
 func (a *Activities) asaasClient(ctx context.Context, accountID uuid.UUID) (*asaas.Client, error) {
-	s, err := a.q().GetAsaasSettings(ctx, accountID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, temporal.NewNonRetryableApplicationError("the account has no Asaas settings", ErrTypeNotConfigured, nil)
+	cl, err := a.deps.Gateway.Client(ctx, a.q(), accountID)
+	if errors.Is(err, gateway.ErrNotConfigured) {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotConfigured, err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	key, err := secret.Open(a.deps.SecretKey, s.ApiKeyCiphertext, accountID[:])
-	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError("the stored Asaas API key cannot be decrypted with this server's BILLING_SECRET_KEY", ErrTypeNotConfigured, err)
-	}
-	base := a.deps.AsaasBaseURL
-	if base == "" {
-		if base, err = asaas.BaseURLFor(s.Environment); err != nil {
-			return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotConfigured, err)
-		}
-	}
-	return asaas.New(asaas.Options{BaseURL: base, APIKey: string(key), HTTPClient: a.deps.HTTPClient}), nil
+	return cl, err
 }
 
 // Actor types of audit events.

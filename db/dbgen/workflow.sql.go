@@ -109,6 +109,48 @@ func (q *Queries) CancelInstallments(ctx context.Context, arg CancelInstallments
 	return items, nil
 }
 
+const claimContractActivation = `-- name: ClaimContractActivation :one
+UPDATE contracts SET workflow_id = $1, updated_at = now()
+WHERE account_id = $2 AND id = $3 AND status = 'draft'
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at
+`
+
+type ClaimContractActivationParams struct {
+	WorkflowID *string
+	AccountID  uuid.UUID
+	ID         uuid.UUID
+}
+
+// The API claims a draft for activation before it starts the workflow: from here
+// on the draft cannot be edited (the workflow's first activity makes it active).
+func (q *Queries) ClaimContractActivation(ctx context.Context, arg ClaimContractActivationParams) (Contract, error) {
+	row := q.db.QueryRow(ctx, claimContractActivation, arg.WorkflowID, arg.AccountID, arg.ID)
+	var i Contract
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.ClientID,
+		&i.TemplateID,
+		&i.Description,
+		&i.BillingType,
+		&i.TotalAmount,
+		&i.InstallmentCount,
+		&i.IntervalMonths,
+		&i.FirstDueDate,
+		&i.Status,
+		&i.WorkflowID,
+		&i.LastError,
+		&i.CreatedBy,
+		&i.ActivatedAt,
+		&i.CompletedAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const completeActiveContract = `-- name: CompleteActiveContract :execrows
 UPDATE contracts SET status = 'completed', completed_at = now(), updated_at = now()
 WHERE account_id = $1 AND id = $2 AND status = 'active'

@@ -134,3 +134,10 @@ WHERE account_id = @account_id AND id = @id;
 INSERT INTO bill_status_history (account_id, bill_id, status, asaas_event_id, event_created_at)
 VALUES (@account_id, @bill_id, @status, @asaas_event_id, @event_created_at)
 ON CONFLICT (bill_id, asaas_event_id) DO NOTHING;
+
+-- name: ClaimContractActivation :one
+-- The API claims a draft for activation before it starts the workflow: from here
+-- on the draft cannot be edited (the workflow's first activity makes it active).
+UPDATE contracts SET workflow_id = @workflow_id, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'draft'
+RETURNING *;
