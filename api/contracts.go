@@ -262,6 +262,9 @@ func (s *Server) updateContract(c *gin.Context) {
 		if cur.Status != "draft" {
 			return result{}, Conflict("The contract is " + cur.Status + "; only a draft contract can be edited.")
 		}
+		if cur.WorkflowID != nil {
+			return result{}, Conflict("The contract is being activated; it can no longer be edited.")
+		}
 		var f fields
 		params := dbgen.UpdateDraftContractParams{
 			AccountID: cur.AccountID, ID: cur.ID,

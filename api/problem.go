@@ -24,6 +24,8 @@ type Problem struct {
 	Status int          `json:"status"`
 	Detail string       `json:"detail"`
 	Errors []FieldError `json:"errors"`
+	// cause is logged, never shown: why a 5xx happened.
+	cause error
 }
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
@@ -97,6 +99,8 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if !errors.As(err, &p) {
 		s.deps.Logger.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
 		p = internalError()
+	} else if p.cause != nil {
+		s.deps.Logger.Warn("request not served", "method", c.Request.Method, "path", c.FullPath(), "status", p.Status, "err", p.cause)
 	}
 	writeProblem(c, p)
 }

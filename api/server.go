@@ -31,8 +31,9 @@ type Deps struct {
 
 // Server holds the routes and their dependencies.
 type Server struct {
-	deps   Deps
-	engine *gin.Engine
+	deps         Deps
+	engine       *gin.Engine
+	webhookCache webhookAccounts
 }
 
 // NewServer builds the router.
@@ -50,6 +51,7 @@ func NewServer(deps Deps) *Server {
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
+	engine.POST("/webhooks/asaas", requireWebhookToken, readBody, s.asaasWebhook)
 	s.routesV1(engine.Group("/v1", s.authenticate, readBody))
 	return s
 }

@@ -22,6 +22,7 @@ const (
 
 type demoAccount struct {
 	AccountID uuid.UUID
+	UserID    uuid.UUID
 	Email     string
 	Token     string
 }
@@ -38,17 +39,21 @@ func ensureDemoAccount(ctx context.Context, pool *pgxpool.Pool, dataDir string) 
 		if err != nil {
 			return demoAccount{}, err
 		}
-		return demoAccount{p.Account.ID, demoUserEmail, p.Token}, os.WriteFile(tokenFile, []byte(p.Token+"\n"), 0o600)
+		return demoAccount{p.Account.ID, p.User.ID, demoUserEmail, p.Token}, os.WriteFile(tokenFile, []byte(p.Token+"\n"), 0o600)
 	case err != nil:
 		return demoAccount{}, err
 	}
+	user, err := q.GetUserByEmail(ctx, dbgen.GetUserByEmailParams{AccountID: acct.ID, Email: demoUserEmail})
+	if err != nil {
+		return demoAccount{}, err
+	}
 	if raw, err := os.ReadFile(tokenFile); err == nil {
-		return demoAccount{acct.ID, demoUserEmail, strings.TrimSpace(string(raw))}, nil
+		return demoAccount{acct.ID, user.ID, demoUserEmail, strings.TrimSpace(string(raw))}, nil
 	}
 	// The database outlived the data dir: issue a fresh token.
 	token, err := tenant.CreateToken(ctx, pool, acct, demoUserEmail, "dev token")
 	if err != nil {
 		return demoAccount{}, err
 	}
-	return demoAccount{acct.ID, demoUserEmail, token}, os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
+	return demoAccount{acct.ID, user.ID, demoUserEmail, token}, os.WriteFile(tokenFile, []byte(token+"\n"), 0o600)
 }

@@ -22,6 +22,7 @@ import (
 	"billing/asaassim"
 	"billing/config"
 	"billing/db"
+	"billing/gateway"
 	"billing/temporalclient"
 	"billing/temporaldev"
 	"billing/worker"
@@ -92,8 +93,18 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	defer tc.Close()
 
+	demo, err := ensureDemoAccount(ctx, pool, cfg.DevDataDir)
+	if err != nil {
+		return err
+	}
+
 	// Servers and workers stop when runCtx ends; the deferred calls above then run.
 	g, runCtx := errgroup.WithContext(ctx)
+	apiLn, err := net.Listen("tcp", cfg.APIAddr)
+	if err != nil {
+		return fmt.Errorf("API cannot listen on %s: %w", cfg.APIAddr, err)
+	}
+	var wallets []asaassim.Account
 	simulated := cfg.DevAsaasAPIKey == "" && cfg.AsaasBaseURL == ""
 	if simulated {
 		ln, err := net.Listen("tcp", cfg.SimAddr)
@@ -101,24 +112,31 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 			return fmt.Errorf("Asaas simulator cannot listen on %s: %w", cfg.SimAddr, err)
 		}
 		cfg.AsaasBaseURL = "http://" + ln.Addr().String()
-		sim := asaassim.New(asaassim.Options{})
+		sim := asaassim.New(asaassim.Options{RetryBase: cfg.SimRetryBase, DuplicateRate: cfg.SimDuplicateRate,
+			ReorderRate: cfg.SimReorderRate, Logger: logger.With("component", "asaas-sim")})
+		defer sim.Close()
+		ids, err := loadSimIdentities(cfg.DevDataDir)
+		if err != nil {
+			return err
+		}
+		if err := connectDemoToSimulator(ctx, pool, sim, ids, demo, cfg.SecretKey, "http://"+apiLn.Addr().String()+"/webhooks/asaas"); err != nil {
+			return err
+		}
+		wallets = ids.PayeeWallets
 		g.Go(func() error { return serveHTTP(runCtx, ln, sim.Handler()) })
+	} else if cfg.DevAsaasAPIKey != "" {
+		if err := storeDemoSettings(ctx, pool, demo, cfg.DevAsaasAPIKey, "dev-webhook-secret-"+demo.AccountID.String()[:8], cfg.SecretKey); err != nil {
+			return err
+		}
 	}
-	apiLn, err := net.Listen("tcp", cfg.APIAddr)
-	if err != nil {
-		return fmt.Errorf("API cannot listen on %s: %w", cfg.APIAddr, err)
-	}
-	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api"), SecretKey: cfg.SecretKey})
+	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
+	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api"), SecretKey: cfg.SecretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc)})
 	g.Go(func() error { return srv.ServeListener(runCtx, apiLn) })
 	g.Go(func() error {
-		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker")})
+		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector})
 	})
-
-	demo, err := ensureDemoAccount(ctx, pool, cfg.DevDataDir)
-	if err != nil {
-		return err
-	}
-	printBanner(out, cfg, apiLn.Addr().String(), simulated, demo)
+	printBanner(out, cfg, apiLn.Addr().String(), simulated, demo, wallets)
 
 	err = g.Wait()
 	logger.Info("shutting down")
@@ -168,7 +186,7 @@ func redactURL(raw string) string {
 	return raw
 }
 
-func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool, demo demoAccount) {
+func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool, demo demoAccount, wallets []asaassim.Account) {
 	apiURL := "http://" + apiAddr
 	uiHost, _, _ := net.SplitHostPort(cfg.TemporalAddress)
 	lines := []string{
@@ -179,7 +197,10 @@ func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool,
 		fmt.Sprintf("  Temporal     %s (namespace %s)", cfg.TemporalAddress, cfg.TemporalNamespace),
 	}
 	if simulated {
-		lines = append(lines, fmt.Sprintf("  Asaas sim    %s", cfg.AsaasBaseURL))
+		lines = append(lines, fmt.Sprintf("  Asaas sim    %s (webhooks to the API; pay a charge: POST %s/_sim/payments/{id}/pay)", cfg.AsaasBaseURL, cfg.AsaasBaseURL))
+		for _, w := range wallets {
+			lines = append(lines, fmt.Sprintf("  walletId     %s (%s: use it for a payee with gateway splits)", w.WalletID, w.Name))
+		}
 	} else {
 		lines = append(lines, "  Asaas        real sandbox (DEV_ASAAS_API_KEY)")
 	}

@@ -10,4 +10,6 @@ const TaskQueue = "billing"
 
 // Register adds every workflow of this package to a worker.
 func Register(w worker.Registry) {
+	w.RegisterWorkflow(ContractWorkflow)
+	w.RegisterWorkflow(AsaasEventWorkflow)
 }

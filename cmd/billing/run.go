@@ -13,6 +13,7 @@ import (
 	"billing/config"
 	"billing/db"
 	"billing/devstack"
+	"billing/gateway"
 	"billing/temporalclient"
 	"billing/worker"
 	"billing/workflows"
@@ -42,6 +43,9 @@ func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
 }
 
 func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
+	if err := cfg.RequireSecretKey(); err != nil {
+		return err
+	}
 	logger := cfg.NewLogger(os.Stderr).With("component", "api")
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -54,10 +58,15 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	}
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
-	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey}).Serve(ctx, cfg.APIAddr)
+	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
+	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc)}).Serve(ctx, cfg.APIAddr)
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
+	if err := cfg.RequireSecretKey(); err != nil {
+		return err
+	}
 	logger := cfg.NewLogger(os.Stderr).With("component", "worker")
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -73,7 +82,7 @@ func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
 		return err
 	}
 	logger.Info("polling", "task_queue", workflows.TaskQueue)
-	return worker.Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger})
+	return worker.Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger, Gateway: gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)})
 }
 
 func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {

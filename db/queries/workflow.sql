@@ -1,0 +1,143 @@
+-- Queries of the contract and webhook-event workflows' activities. Each write is
+-- guarded (status in the WHERE clause, ON CONFLICT on the UNIQUE keys) so that an
+-- activity retried after it committed changes nothing the second time.
+
+-- name: ActivateDraftContract :one
+UPDATE contracts SET status = 'active', activated_at = now(), workflow_id = @workflow_id, last_error = NULL, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'draft'
+RETURNING *;
+
+-- name: GetInstallmentByNumber :one
+SELECT * FROM installments WHERE account_id = $1 AND contract_id = $2 AND number = $3;
+
+-- name: GetChargeByInstallment :one
+SELECT * FROM charges WHERE account_id = $1 AND installment_id = $2;
+
+-- name: InsertCharge :one
+INSERT INTO charges (account_id, contract_id, installment_id, asaas_payment_id, external_reference,
+                     billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste)
+VALUES (@account_id, @contract_id, @installment_id, @asaas_payment_id, @external_reference,
+        @billing_type, @status, @value, @net_value, @due_date, @invoice_url, @bank_slip_url, @pix_copy_paste)
+ON CONFLICT (installment_id) DO NOTHING
+RETURNING *;
+
+-- name: OpenInstallment :execrows
+UPDATE installments SET status = 'open', updated_at = now()
+WHERE account_id = $1 AND id = $2 AND status = 'scheduled';
+
+-- name: SetClientAsaasCustomer :execrows
+UPDATE clients SET asaas_customer_id = @asaas_customer_id, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND (asaas_customer_id IS NULL OR asaas_customer_id = @asaas_customer_id);
+
+-- name: SetContractError :exec
+UPDATE contracts SET last_error = @last_error, updated_at = now() WHERE account_id = @account_id AND id = @id;
+
+-- name: GetPaymentByInstallment :one
+SELECT * FROM payments WHERE account_id = $1 AND installment_id = $2;
+
+-- name: InsertPayment :one
+INSERT INTO payments (account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by,
+                      amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall)
+VALUES (@account_id, @contract_id, @installment_id, @charge_id, @asaas_payment_id, @origin, @recorded_by,
+        @amount, @net_amount, @fee_amount, @paid_on, @settled_on, @status, @shortfall)
+ON CONFLICT DO NOTHING
+RETURNING *;
+
+-- name: InsertSplitEntry :one
+INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status,
+                           reverses_entry_id, occurred_on)
+VALUES (@account_id, @payment_id, @contract_id, @payee_id, @rule_position, @kind, @amount, @status,
+        @reverses_entry_id, @occurred_on)
+RETURNING *;
+
+-- name: ListPaymentEntries :many
+SELECT * FROM split_entries WHERE account_id = $1 AND payment_id = $2 ORDER BY created_at, id;
+
+-- name: SetEntryStatus :exec
+UPDATE split_entries SET status = @status, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = @from_status;
+
+-- name: MarkInstallmentPaid :execrows
+UPDATE installments SET status = 'paid', paid_at = now(), updated_at = now()
+WHERE account_id = $1 AND id = $2 AND status IN ('scheduled', 'open', 'overdue');
+
+-- name: SetChargeStatus :exec
+UPDATE charges SET status = @status, net_value = COALESCE(sqlc.narg(net_value), net_value), updated_at = now()
+WHERE account_id = @account_id AND asaas_payment_id = @asaas_payment_id;
+
+-- name: SettlePayment :execrows
+UPDATE payments SET status = 'received', settled_on = @settled_on, updated_at = now()
+WHERE account_id = @account_id AND installment_id = @installment_id AND status = 'confirmed';
+
+-- name: MarkInstallmentsOverdue :many
+UPDATE installments SET status = 'overdue', updated_at = now()
+WHERE account_id = @account_id AND contract_id = @contract_id AND number = ANY(@numbers::int[]) AND status = 'open'
+RETURNING number;
+
+-- name: RefundPayment :execrows
+UPDATE payments SET status = 'refunded', updated_at = now()
+WHERE account_id = $1 AND id = $2 AND status <> 'refunded';
+
+-- name: RefundInstallment :execrows
+UPDATE installments SET status = 'refunded', updated_at = now()
+WHERE account_id = $1 AND id = $2 AND status = 'paid';
+
+-- name: SetChargeDeleted :execrows
+UPDATE charges SET deleted_at = CASE WHEN @deleted::bool THEN COALESCE(deleted_at, now()) ELSE NULL END, updated_at = now()
+WHERE account_id = @account_id AND asaas_payment_id = @asaas_payment_id
+  AND (deleted_at IS NULL) = @deleted::bool;
+
+-- name: CancelInstallments :many
+UPDATE installments SET status = 'cancelled', updated_at = now()
+WHERE account_id = @account_id AND contract_id = @contract_id AND number = ANY(@numbers::int[])
+  AND status IN ('scheduled', 'open', 'overdue')
+RETURNING number;
+
+-- name: CancelActiveContract :execrows
+UPDATE contracts SET status = 'cancelled', cancelled_at = now(), cancel_reason = @cancel_reason, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'active';
+
+-- name: CompleteActiveContract :execrows
+UPDATE contracts SET status = 'completed', completed_at = now(), updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'active';
+
+-- name: InsertWebhookEvent :execrows
+-- The webhook handler stores every delivery before it starts the event workflow;
+-- a redelivery keeps the first row.
+INSERT INTO webhook_events (account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw)
+VALUES (@account_id, @event_key, @asaas_event_id, @event_type, @payment_id, @status, @reason, @raw)
+ON CONFLICT (account_id, event_key) DO NOTHING;
+
+-- name: SetWebhookEventOutcome :execrows
+-- The outcome is written once: a late retry of an activity cannot overwrite it.
+UPDATE webhook_events SET status = @status, reason = @reason, processed_at = now()
+WHERE account_id = @account_id AND event_key = @event_key AND status = 'received';
+
+-- name: GetBillForUpdate :one
+SELECT * FROM bills WHERE account_id = $1 AND asaas_bill_id = $2 FOR UPDATE;
+
+-- name: InsertBill :one
+INSERT INTO bills (account_id, asaas_bill_id, status, value, due_date, payment_date, transaction_receipt_url,
+                   fail_reasons, can_be_cancelled, status_event_at)
+VALUES (@account_id, @asaas_bill_id, @status, @value, @due_date, @payment_date, @transaction_receipt_url,
+        @fail_reasons, @can_be_cancelled, @status_event_at)
+ON CONFLICT (account_id, asaas_bill_id) DO NOTHING
+RETURNING *;
+
+-- name: UpdateBillStatus :exec
+UPDATE bills SET status = @status, value = @value, due_date = @due_date, payment_date = @payment_date,
+    transaction_receipt_url = @transaction_receipt_url, fail_reasons = @fail_reasons,
+    can_be_cancelled = @can_be_cancelled, status_event_at = @status_event_at, updated_at = now()
+WHERE account_id = @account_id AND id = @id;
+
+-- name: InsertBillStatus :execrows
+INSERT INTO bill_status_history (account_id, bill_id, status, asaas_event_id, event_created_at)
+VALUES (@account_id, @bill_id, @status, @asaas_event_id, @event_created_at)
+ON CONFLICT (bill_id, asaas_event_id) DO NOTHING;
+
+-- name: ClaimContractActivation :one
+-- The API claims a draft for activation before it starts the workflow: from here
+-- on the draft cannot be edited (the workflow's first activity makes it active).
+UPDATE contracts SET workflow_id = @workflow_id, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'draft'
+RETURNING *;

@@ -1,0 +1,62 @@
+package workflows
+
+import (
+	"time"
+
+	"billing/activities"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Error types activities fail with that no retry can fix.
+const (
+	ErrTypeAsaasRejected = activities.ErrTypeAsaasRejected
+	ErrTypeNotFound      = activities.ErrTypeNotFound
+	ErrTypeNotConfigured = activities.ErrTypeNotConfigured
+)
+
+var nonRetryable = []string{ErrTypeAsaasRejected, ErrTypeNotFound, ErrTypeNotConfigured, ErrTypeInvalidState, ErrTypeInvalidInput}
+
+// dbActivity: PostgreSQL-only work. Retried until the database answers again (a
+// payment must never be dropped because the database restarted), with backoff.
+func dbActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        500 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}
+
+// gatewayActivity: calls to Asaas. 429, 5xx and timeouts are retried with backoff
+// (activities honour Retry-After through NextRetryDelay); validation errors are not.
+func gatewayActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}
+
+// interactiveGatewayActivity: an Asaas call a user is waiting on (mark paid): it
+// gives up after two minutes so the API can answer instead of hanging.
+func interactiveGatewayActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        20 * time.Second,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}

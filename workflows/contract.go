@@ -1,0 +1,181 @@
+package workflows
+
+import (
+	"time"
+
+	"billing/activities"
+	"billing/domain"
+
+	"github.com/shopspring/decimal"
+)
+
+// The public contract of the contract workflow: everything a caller (the API, the
+// webhook-event workflow, the Temporal UI) needs to address it. Payloads carry ids,
+// amounts, dates and statuses only, never personal data.
+
+// ContractWorkflowID is the one workflow of a contract: starting it twice answers
+// with the same execution.
+func ContractWorkflowID(contractID string) string { return "contract/" + contractID }
+
+const (
+	// PaymentEventSignal carries an Asaas payment event routed by the event workflow.
+	PaymentEventSignal = "payment-event"
+	// MarkPaidUpdate records a manual payment (the API passes Idempotency-Key as the update ID).
+	MarkPaidUpdate = "mark-paid"
+	// CancelUpdate cancels the contract, deleting open charges last to first.
+	CancelUpdate = "cancel"
+	// StateQuery returns ContractView.
+	StateQuery = "state"
+)
+
+// ContractInput starts (or, with State, continues) a contract workflow.
+type ContractInput struct {
+	AccountID   string
+	ContractID  string
+	ActivatedBy string // user id; "" for system
+	// State is set only when the workflow continues as new.
+	State   *ContractState `json:",omitempty"`
+	Options ContractOptions
+}
+
+// ContractOptions tune the workflow; zero values mean the defaults.
+type ContractOptions struct {
+	// LateEventWindow keeps a completed contract listening for refunds and chargebacks.
+	LateEventWindow time.Duration
+	// MaxHistoryLength continues as new past this many events even if the server has
+	// not suggested it yet, so long contracts keep small, fast-to-replay histories.
+	MaxHistoryLength int
+	// IssueConcurrency is how many charges are issued at Asaas at once.
+	IssueConcurrency int
+}
+
+// Defaults for ContractOptions.
+const (
+	DefaultLateEventWindow  = 120 * 24 * time.Hour // card chargebacks arrive within ~120 days
+	DefaultMaxHistoryLength = 5000
+	DefaultIssueConcurrency = 4
+)
+
+func (o ContractOptions) withDefaults() ContractOptions {
+	if o.LateEventWindow <= 0 {
+		o.LateEventWindow = DefaultLateEventWindow
+	}
+	if o.MaxHistoryLength <= 0 {
+		o.MaxHistoryLength = DefaultMaxHistoryLength
+	}
+	if o.IssueConcurrency <= 0 {
+		o.IssueConcurrency = DefaultIssueConcurrency
+	}
+	return o
+}
+
+// Contract lifecycle as the workflow sees it (mirrors domain.ContractStatus).
+const (
+	StatusActive    = string(domain.ContractActive)
+	StatusCompleted = string(domain.ContractCompleted)
+	StatusCancelled = string(domain.ContractCancelled)
+)
+
+// ContractState is the whole state of the workflow: one serialisable struct carried
+// through continue-as-new.
+type ContractState struct {
+	AccountID       string
+	ContractID      string
+	ClientID        string
+	AsaasCustomerID string
+	Status          string
+	Activated       bool // the activation activity ran
+	ChargesIssued   bool // every installment got a charge attempt
+	Cancelling      bool
+	Installments    []InstallmentState
+	LastError       string    `json:",omitempty"`
+	CompletedAt     time.Time `json:",omitempty"`
+	Runs            int       // continue-as-new generations so far
+}
+
+// InstallmentState is one installment: its charge and, once paid, its payment.
+type InstallmentState struct {
+	Number        int
+	Value         decimal.Decimal
+	DueDate       string        // YYYY-MM-DD
+	Status        string        // domain.InstallmentStatus
+	ChargeID      string        `json:",omitempty"` // Asaas payment id
+	ChargeDeleted bool          `json:",omitempty"`
+	Payment       *PaymentState `json:",omitempty"`
+}
+
+// PaymentState is the payment applied to an installment.
+type PaymentState struct {
+	ID             string // our payment id
+	AsaasPaymentID string `json:",omitempty"`
+	Origin         string // gateway | manual
+	Amount         decimal.Decimal
+	Status         string // confirmed | received | refunded
+}
+
+// ContractView is what the state query answers.
+type ContractView struct {
+	ContractState
+	PaidInstallments int
+	TotalPaid        decimal.Decimal
+	Outstanding      decimal.Decimal
+	NextDueDate      string `json:",omitempty"`
+}
+
+// PaymentEvent is the signal the event workflow sends for a payment of ours.
+type PaymentEvent struct {
+	EventKey          string // webhook event key, so the outcome is recorded on it
+	Event             string // PAYMENT_RECEIVED, ...
+	InstallmentNumber int
+	Payment           GatewayPayment
+}
+
+// GatewayPayment is the part of an Asaas payment the workflow decides on.
+type GatewayPayment struct {
+	ID                string
+	Status            string
+	BillingType       string
+	Value             decimal.Decimal
+	NetValue          decimal.Decimal
+	PaymentDate       string `json:",omitempty"`
+	ClientPaymentDate string `json:",omitempty"`
+	ConfirmedDate     string `json:",omitempty"`
+	Deleted           bool   `json:",omitempty"`
+}
+
+// MarkPaidRequest records a payment made outside the gateway.
+type MarkPaidRequest struct {
+	InstallmentNumber int
+	Amount            decimal.Decimal
+	PaidOn            string // YYYY-MM-DD
+	RecordedBy        string // user id
+}
+
+// MarkPaidResult answers MarkPaidUpdate.
+type MarkPaidResult struct {
+	PaymentID         string
+	InstallmentNumber int
+	Shortfall         decimal.Decimal
+	ContractStatus    string
+}
+
+// CancelRequest cancels the contract.
+type CancelRequest struct {
+	Reason      string
+	RequestedBy string // user id
+}
+
+// CancelResult answers CancelUpdate.
+type CancelResult struct {
+	Cancelled      []int // installments cancelled
+	Kept           []int // installments already paid (kept)
+	DeletedCharges int
+}
+
+// Error types workflow updates fail with; the API maps them to HTTP statuses.
+const (
+	ErrTypeInvalidState = activities.ErrTypeInvalidState // 409
+	ErrTypeInvalidInput = activities.ErrTypeInvalidInput // 422
+	ErrTypeAlreadyPaid  = "AlreadyPaid"                  // 409: paid through the gateway meanwhile
+	ErrTypeGateway      = "GatewayRejected"
+)

@@ -1,0 +1,119 @@
+package workflows
+
+import (
+	"fmt"
+
+	"billing/domain"
+)
+
+// Asaas payment events the contract acts on (the full list is in asaas/).
+const (
+	evConfirmed         = "PAYMENT_CONFIRMED"
+	evReceived          = "PAYMENT_RECEIVED"
+	evReceivedInCash    = "PAYMENT_RECEIVED_IN_CASH" // named in the module's release notes; Asaas sends PAYMENT_RECEIVED
+	evDunningReceived   = "PAYMENT_DUNNING_RECEIVED"
+	evOverdue           = "PAYMENT_OVERDUE"
+	evRefunded          = "PAYMENT_REFUNDED"
+	evDeleted           = "PAYMENT_DELETED"
+	evRestored          = "PAYMENT_RESTORED"
+	asaasStatusInCash   = "RECEIVED_IN_CASH"
+	asaasStatusConfirmd = "CONFIRMED"
+)
+
+// Installment statuses, as strings in the serialised state.
+const (
+	instScheduled = string(domain.InstallmentScheduled)
+	instOpen      = string(domain.InstallmentOpen)
+	instOverdue   = string(domain.InstallmentOverdue)
+	instPaid      = string(domain.InstallmentPaid)
+	instCancelled = string(domain.InstallmentCancelled)
+	instRefunded  = string(domain.InstallmentRefunded)
+)
+
+func payable(status string) bool { return domain.InstallmentStatus(status).Payable() }
+
+type eventAction int
+
+const (
+	actIgnore eventAction = iota
+	actApply
+	actSettle
+	actOverdue
+	actReverse
+	actChargeDeleted
+	actChargeRestored
+)
+
+// eventDecision is what one payment event does to one installment.
+type eventDecision struct {
+	action        eventAction
+	reason        string // why it is ignored, or what it did
+	paymentStatus string // actApply: confirmed | received
+	manual        bool   // actApply: received in cash (Asaas did not split it)
+}
+
+// decidePaymentEvent is the contract's second dedupe (after the event workflow's
+// ID): the decision depends only on the installment's current state, so a
+// duplicate, late or out-of-order event finds nothing left to do.
+func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev PaymentEvent) eventDecision {
+	ignore := func(format string, args ...any) eventDecision {
+		return eventDecision{action: actIgnore, reason: fmt.Sprintf(format, args...)}
+	}
+	if inst == nil {
+		return ignore("the contract has no installment %d", ev.InstallmentNumber)
+	}
+	if contractStatus == StatusCancelled {
+		return ignore("the contract is cancelled")
+	}
+	p := ev.Payment
+	switch ev.Event {
+	case evConfirmed, evReceived, evReceivedInCash, evDunningReceived:
+		switch {
+		case payable(inst.Status):
+			d := eventDecision{action: actApply, paymentStatus: "received"}
+			if ev.Event == evConfirmed || p.Status == asaasStatusConfirmd {
+				d.paymentStatus = "confirmed"
+			}
+			d.manual = p.Status == asaasStatusInCash || ev.Event == evReceivedInCash
+			return d
+		case inst.Status == instPaid && inst.Payment != nil && inst.Payment.AsaasPaymentID == p.ID:
+			if inst.Payment.Status == "confirmed" && ev.Event != evConfirmed && p.Status != asaasStatusConfirmd {
+				return eventDecision{action: actSettle, reason: "card payment credited"}
+			}
+			return ignore("payment %s is already applied to installment %d", p.ID, inst.Number)
+		case inst.Status == instPaid && inst.Payment != nil:
+			return ignore("installment %d is already paid by %s payment %s; payment %s needs a refund",
+				inst.Number, inst.Payment.Origin, paymentLabel(inst.Payment), p.ID)
+		default:
+			return ignore("installment %d is %s", inst.Number, inst.Status)
+		}
+	case evOverdue:
+		if inst.Status == instOpen && inst.ChargeID == p.ID {
+			return eventDecision{action: actOverdue, reason: "charge overdue"}
+		}
+		return ignore("installment %d is %s", inst.Number, inst.Status)
+	case evRefunded:
+		if inst.Status == instPaid && inst.Payment != nil && inst.Payment.AsaasPaymentID == p.ID {
+			return eventDecision{action: actReverse, reason: "payment refunded"}
+		}
+		return ignore("no applied payment %s on installment %d to refund", p.ID, inst.Number)
+	case evDeleted:
+		if payable(inst.Status) && inst.ChargeID == p.ID && !inst.ChargeDeleted {
+			return eventDecision{action: actChargeDeleted, reason: "charge deleted at Asaas"}
+		}
+		return ignore("charge %s of installment %d needs no change", p.ID, inst.Number)
+	case evRestored:
+		if payable(inst.Status) && inst.ChargeID == p.ID && inst.ChargeDeleted {
+			return eventDecision{action: actChargeRestored, reason: "charge restored at Asaas"}
+		}
+		return ignore("charge %s of installment %d needs no change", p.ID, inst.Number)
+	}
+	return ignore("%s does not change a contract", ev.Event)
+}
+
+func paymentLabel(p *PaymentState) string {
+	if p.AsaasPaymentID != "" {
+		return p.AsaasPaymentID
+	}
+	return p.ID
+}

@@ -1,0 +1,98 @@
+package workflows
+
+import (
+	"billing/activities"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// handlePaymentEvent applies one routed Asaas payment event. Every event ends with
+// exactly one activity, which also records the outcome on the webhook event.
+func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEvent) error {
+	inst := w.installment(ev.InstallmentNumber)
+	d := decidePaymentEvent(w.state.Status, inst, ev)
+	ref := w.ref()
+	p := ev.Payment
+	switch d.action {
+	case actApply:
+		origin, net := activities.OriginGateway, p.NetValue
+		if d.manual {
+			origin, net = activities.OriginManual, p.Value
+		}
+		in := activities.ApplyPaymentInput{
+			ContractRef: ref, Number: inst.Number, Origin: origin, AsaasPaymentID: p.ID,
+			Amount: p.Value, Net: net, PaidOn: paidOn(p), Status: d.paymentStatus, EventKey: ev.EventKey,
+		}
+		if d.paymentStatus == "received" {
+			in.SettledOn = firstNonEmpty(p.PaymentDate, paidOn(p))
+		}
+		if _, err := w.applyPayment(ctx, in); err != nil {
+			return err
+		}
+	case actSettle:
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.SettlePayment, activities.SettlePaymentInput{
+			ContractRef: ref, Number: inst.Number, AsaasPaymentID: p.ID,
+			SettledOn: firstNonEmpty(p.PaymentDate, paidOn(p)), EventKey: ev.EventKey,
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		inst.Payment.Status = "received"
+	case actOverdue:
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
+			ContractRef: ref, Numbers: []int{inst.Number}, Source: "gateway", EventKey: ev.EventKey,
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		inst.Status = instOverdue
+	case actReverse:
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.ReversePayment, activities.ReversePaymentInput{
+			ContractRef: ref, Number: inst.Number, AsaasPaymentID: p.ID, Event: ev.Event, EventKey: ev.EventKey,
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		inst.Status = instRefunded
+		inst.Payment.Status = "refunded"
+	case actChargeDeleted, actChargeRestored:
+		deleted := d.action == actChargeDeleted
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.RecordChargeDeleted, activities.ChargeDeletedInput{
+			ContractRef: ref, Number: inst.Number, AsaasPaymentID: p.ID, Deleted: deleted, EventKey: ev.EventKey,
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		inst.ChargeDeleted = deleted
+	default:
+		return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
+			AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventIgnored,
+			Reason: d.reason, ContractID: w.state.ContractID,
+		}).Get(ctx, nil)
+	}
+	w.upsertSearchAttributes(ctx)
+	return w.maybeComplete(ctx)
+}
+
+// applyPayment records a payment and its splits and moves the installment to paid.
+func (w *contractWorkflow) applyPayment(ctx workflow.Context, in activities.ApplyPaymentInput) (activities.PaymentApplied, error) {
+	var res activities.PaymentApplied
+	if err := workflow.ExecuteActivity(dbActivity(ctx), a.ApplyPayment, in).Get(ctx, &res); err != nil {
+		return res, err
+	}
+	inst := w.installment(in.Number)
+	inst.Status = instPaid
+	inst.Payment = &PaymentState{ID: res.PaymentID, AsaasPaymentID: in.AsaasPaymentID, Origin: in.Origin, Amount: in.Amount, Status: in.Status}
+	return res, nil
+}
+
+// paidOn is the day the customer paid: Asaas's clientPaymentDate, else the
+// confirmation or credit date.
+func paidOn(p GatewayPayment) string {
+	return firstNonEmpty(p.ClientPaymentDate, p.ConfirmedDate, p.PaymentDate)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,363 @@
+package workflows
+
+import (
+	"time"
+
+	"billing/activities"
+
+	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// a is the activities' method set; the workflow only names methods through it.
+var a *activities.Activities
+
+// ContractWorkflow runs one contract from activation to completion or cancellation.
+func ContractWorkflow(ctx workflow.Context, in ContractInput) error {
+	w, err := newContractWorkflow(ctx, in)
+	if err != nil {
+		return err
+	}
+	return w.run(ctx)
+}
+
+type contractWorkflow struct {
+	input    ContractInput
+	opts     ContractOptions
+	state    ContractState
+	lock     workflow.Mutex // every state change that awaits an activity holds it
+	payments workflow.ReceiveChannel
+	logger   log.Logger
+	wake     *wakeTimer
+}
+
+// wakeTimer is the one timer the contract keeps: the next overdue check, or the end
+// of the late-event window. It is replaced only when its deadline changes.
+type wakeTimer struct {
+	at     time.Time
+	future workflow.Future
+	cancel workflow.CancelFunc
+}
+
+func newContractWorkflow(ctx workflow.Context, in ContractInput) (*contractWorkflow, error) {
+	w := &contractWorkflow{
+		input:    in,
+		opts:     in.Options.withDefaults(),
+		lock:     workflow.NewMutex(ctx),
+		payments: workflow.GetSignalChannel(ctx, PaymentEventSignal),
+		logger:   workflow.GetLogger(ctx),
+	}
+	if in.State != nil {
+		w.state = *in.State
+	} else {
+		w.state = ContractState{AccountID: in.AccountID, ContractID: in.ContractID, Status: StatusActive}
+	}
+	if err := workflow.SetQueryHandler(ctx, StateQuery, func() (ContractView, error) { return w.view(), nil }); err != nil {
+		return nil, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, MarkPaidUpdate, w.markPaid,
+		workflow.UpdateHandlerOptions{Validator: w.validateMarkPaid}); err != nil {
+		return nil, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, CancelUpdate, w.cancel,
+		workflow.UpdateHandlerOptions{Validator: w.validateCancel}); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *contractWorkflow) ref() activities.ContractRef {
+	return activities.ContractRef{AccountID: w.state.AccountID, ContractID: w.state.ContractID}
+}
+
+func (w *contractWorkflow) run(ctx workflow.Context) error {
+	if err := w.locked(ctx, w.start); err != nil {
+		return err
+	}
+	for !w.closed(ctx) {
+		if w.shouldContinueAsNew(ctx) {
+			return w.continueAsNew(ctx)
+		}
+		w.armWakeTimer(ctx)
+		if err := workflow.Await(ctx, func() bool {
+			return w.payments.Len() > 0 || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx)
+		}); err != nil {
+			return err
+		}
+		switch {
+		case w.payments.Len() > 0:
+			if err := w.receiveOnePayment(ctx); err != nil {
+				return err
+			}
+		case w.wakeDue():
+			w.wake = nil
+			if err := w.locked(ctx, w.onWake); err != nil {
+				return err
+			}
+		}
+	}
+	// Closing: events that raced the end are still recorded, handlers finish first.
+	if err := w.drain(ctx); err != nil {
+		return err
+	}
+	w.logger.Info("contract workflow closing", "status", w.state.Status)
+	return nil
+}
+
+// start activates the contract and issues its charges, once per contract (state
+// carried through continue-as-new says what is already done).
+func (w *contractWorkflow) start(ctx workflow.Context) error {
+	if !w.state.Activated {
+		var plan activities.ContractPlan
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.ActivateContract, activities.ActivateContractInput{
+			ContractRef: w.ref(), ActivatedBy: w.input.ActivatedBy,
+		}).Get(ctx, &plan); err != nil {
+			return err
+		}
+		w.state.ClientID = plan.ClientID
+		w.state.Installments = make([]InstallmentState, len(plan.Installments))
+		for i, p := range plan.Installments {
+			w.state.Installments[i] = InstallmentState{Number: p.Number, Value: p.Value, DueDate: p.DueDate, Status: p.Status, ChargeID: p.ChargeID}
+		}
+		if plan.Status == StatusCompleted || plan.Status == StatusCancelled {
+			w.state.Status = plan.Status // a contract closed outside this run: nothing to do
+		}
+		w.state.Activated = true
+		w.upsertSearchAttributes(ctx)
+	}
+	if !w.state.ChargesIssued && w.state.Status == StatusActive {
+		if err := w.issueCharges(ctx); err != nil {
+			return err
+		}
+		w.state.ChargesIssued = true
+		w.upsertSearchAttributes(ctx)
+	}
+	return w.maybeComplete(ctx)
+}
+
+// locked runs fn holding the state lock, so an update handler and the main loop
+// never interleave between an activity call and the state change it justifies.
+func (w *contractWorkflow) locked(ctx workflow.Context, fn func(workflow.Context) error) error {
+	if err := w.lock.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.lock.Unlock()
+	return fn(ctx)
+}
+
+func (w *contractWorkflow) receiveOnePayment(ctx workflow.Context) error {
+	var ev PaymentEvent
+	if !w.payments.ReceiveAsync(&ev) {
+		return nil
+	}
+	return w.locked(ctx, func(ctx workflow.Context) error { return w.handlePaymentEvent(ctx, ev) })
+}
+
+// closed: cancelled, or completed and past the late-event window.
+func (w *contractWorkflow) closed(ctx workflow.Context) bool {
+	switch w.state.Status {
+	case StatusCancelled:
+		return true
+	case StatusCompleted:
+		return !workflow.Now(ctx).Before(w.state.CompletedAt.Add(w.opts.LateEventWindow))
+	}
+	return false
+}
+
+func (w *contractWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
+	info := workflow.GetInfo(ctx)
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > w.opts.MaxHistoryLength
+}
+
+// drain processes every signal already delivered and waits for running update
+// handlers, repeating until both are empty, so nothing is lost at the end of a run.
+func (w *contractWorkflow) drain(ctx workflow.Context) error {
+	for {
+		for w.payments.Len() > 0 {
+			if err := w.receiveOnePayment(ctx); err != nil {
+				return err
+			}
+		}
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return err
+		}
+		if w.payments.Len() == 0 {
+			return nil
+		}
+	}
+}
+
+func (w *contractWorkflow) continueAsNew(ctx workflow.Context) error {
+	if err := w.drain(ctx); err != nil {
+		return err
+	}
+	w.state.Runs++
+	if w.wake != nil {
+		w.wake.cancel()
+	}
+	w.logger.Info("continuing as new", "history_length", workflow.GetInfo(ctx).GetCurrentHistoryLength(), "runs", w.state.Runs)
+	next := w.input
+	state := w.state
+	next.State = &state
+	return workflow.NewContinueAsNewError(ctx, ContractWorkflow, next)
+}
+
+// nextWake is when the workflow must act without a message: the day after the
+// earliest open due date (Asaas marks charges overdue at midnight in São Paulo,
+// 03:00 UTC), or the end of the late-event window of a completed contract.
+func (w *contractWorkflow) nextWake() (time.Time, bool) {
+	switch w.state.Status {
+	case StatusCompleted:
+		return w.state.CompletedAt.Add(w.opts.LateEventWindow), true
+	case StatusActive:
+		var earliest time.Time
+		for _, inst := range w.state.Installments {
+			if inst.Status != instOpen {
+				continue
+			}
+			due, err := time.Parse(time.DateOnly, inst.DueDate)
+			if err != nil {
+				continue
+			}
+			at := due.AddDate(0, 0, 1).Add(3 * time.Hour)
+			if earliest.IsZero() || at.Before(earliest) {
+				earliest = at
+			}
+		}
+		return earliest, !earliest.IsZero()
+	}
+	return time.Time{}, false
+}
+
+func (w *contractWorkflow) armWakeTimer(ctx workflow.Context) {
+	at, ok := w.nextWake()
+	if w.wake != nil && ok && w.wake.at.Equal(at) {
+		return
+	}
+	if w.wake != nil {
+		w.wake.cancel()
+		w.wake = nil
+	}
+	if !ok {
+		return
+	}
+	d := at.Sub(workflow.Now(ctx))
+	if d < time.Millisecond {
+		d = time.Millisecond
+	}
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	w.wake = &wakeTimer{at: at, cancel: cancel,
+		future: workflow.NewTimerWithOptions(timerCtx, d, workflow.TimerOptions{Summary: "next due-date check"})}
+}
+
+func (w *contractWorkflow) wakeDue() bool { return w.wake != nil && w.wake.future.IsReady() }
+
+// onWake marks open installments past their due date overdue (when no
+// PAYMENT_OVERDUE came), or lets the late-event window end.
+func (w *contractWorkflow) onWake(ctx workflow.Context) error {
+	if w.state.Status != StatusActive {
+		return nil
+	}
+	now := workflow.Now(ctx)
+	var late []int
+	for _, inst := range w.state.Installments {
+		if inst.Status != instOpen {
+			continue
+		}
+		if due, err := time.Parse(time.DateOnly, inst.DueDate); err == nil && now.After(due.AddDate(0, 0, 1)) {
+			late = append(late, inst.Number)
+		}
+	}
+	if len(late) == 0 {
+		return nil
+	}
+	if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
+		ContractRef: w.ref(), Numbers: late, Source: "timer",
+	}).Get(ctx, nil); err != nil {
+		return err
+	}
+	for _, n := range late {
+		w.installment(n).Status = instOverdue
+	}
+	w.upsertSearchAttributes(ctx)
+	return nil
+}
+
+func (w *contractWorkflow) installment(n int) *InstallmentState {
+	for i := range w.state.Installments {
+		if w.state.Installments[i].Number == n {
+			return &w.state.Installments[i]
+		}
+	}
+	return nil
+}
+
+// maybeComplete completes an active contract once no installment can be paid any more.
+func (w *contractWorkflow) maybeComplete(ctx workflow.Context) error {
+	if w.state.Status != StatusActive || w.state.Cancelling || len(w.state.Installments) == 0 {
+		return nil
+	}
+	for _, inst := range w.state.Installments {
+		if payable(inst.Status) {
+			return nil
+		}
+	}
+	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CompleteContract, activities.CompleteContractInput{ContractRef: w.ref()}).Get(ctx, nil); err != nil {
+		return err
+	}
+	w.state.Status = StatusCompleted
+	w.state.CompletedAt = workflow.Now(ctx)
+	w.upsertSearchAttributes(ctx)
+	return nil
+}
+
+func (w *contractWorkflow) view() ContractView {
+	v := ContractView{ContractState: w.state, TotalPaid: decimal.Zero, Outstanding: decimal.Zero}
+	for _, inst := range w.state.Installments {
+		switch {
+		case inst.Status == instPaid && inst.Payment != nil:
+			v.PaidInstallments++
+			v.TotalPaid = v.TotalPaid.Add(inst.Payment.Amount)
+		case payable(inst.Status):
+			v.Outstanding = v.Outstanding.Add(inst.Value)
+			if v.NextDueDate == "" || inst.DueDate < v.NextDueDate {
+				v.NextDueDate = inst.DueDate
+			}
+		}
+	}
+	return v
+}
+
+// upsertSearchAttributes keeps the Temporal UI's view of the contract current,
+// writing only the attributes that changed (each upsert is a history event).
+func (w *contractWorkflow) upsertSearchAttributes(ctx workflow.Context) {
+	v := w.view()
+	current := workflow.GetTypedSearchAttributes(ctx)
+	var updates []temporal.SearchAttributeUpdate
+	if s, _ := current.GetKeyword(ContractStatusKey); s != w.state.Status {
+		updates = append(updates, ContractStatusKey.ValueSet(w.state.Status))
+	}
+	if s, _ := current.GetKeyword(AccountIDKey); s != w.state.AccountID {
+		updates = append(updates, AccountIDKey.ValueSet(w.state.AccountID))
+	}
+	if s, _ := current.GetKeyword(CustomerIDKey); w.state.ClientID != "" && s != w.state.ClientID {
+		updates = append(updates, CustomerIDKey.ValueSet(w.state.ClientID))
+	}
+	if n, ok := current.GetInt64(PaidInstallmentsKey); !ok || n != int64(v.PaidInstallments) {
+		updates = append(updates, PaidInstallmentsKey.ValueSet(int64(v.PaidInstallments)))
+	}
+	next, _ := time.Parse(time.DateOnly, v.NextDueDate)
+	if t, ok := current.GetTime(NextDueDateKey); v.NextDueDate == "" && ok {
+		updates = append(updates, NextDueDateKey.ValueUnset())
+	} else if v.NextDueDate != "" && (!ok || !t.Equal(next)) {
+		updates = append(updates, NextDueDateKey.ValueSet(next))
+	}
+	if len(updates) == 0 {
+		return
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		w.logger.Warn("search attributes not updated", "error", err)
+	}
+}

@@ -1,0 +1,353 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"billing/activities"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+)
+
+var start = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+
+func newContractEnv(t *testing.T, fake *fakeActivities) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.RegisterWorkflow(ContractWorkflow)
+	env.RegisterActivity(fake)
+	return env
+}
+
+func input() ContractInput {
+	return ContractInput{AccountID: "acct-1", ContractID: "contract-1", ActivatedBy: "user-1"}
+}
+
+func payment(event string, n int, status, value, net string) PaymentEvent {
+	return PaymentEvent{
+		EventKey: "evt_" + event + "_" + status, Event: event, InstallmentNumber: n,
+		Payment: GatewayPayment{ID: "pay_" + itoa(n), Status: status, BillingType: "PIX",
+			Value: decimal.RequireFromString(value), NetValue: decimal.RequireFromString(net),
+			ClientPaymentDate: "2030-01-05", PaymentDate: "2030-01-05"},
+	}
+}
+
+func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }
+
+// at schedules fn d after the workflow starts.
+func at(env *testsuite.TestWorkflowEnvironment, d time.Duration, fn func()) {
+	env.RegisterDelayedCallback(fn, d)
+}
+
+func signal(env *testsuite.TestWorkflowEnvironment, d time.Duration, ev PaymentEvent) {
+	at(env, d, func() { env.SignalWorkflow(PaymentEventSignal, ev) })
+}
+
+type updateResult struct {
+	rejected error
+	err      error
+	value    any
+}
+
+func update(env *testsuite.TestWorkflowEnvironment, d time.Duration, name string, arg any, out *updateResult) {
+	at(env, d, func() {
+		env.UpdateWorkflow(name, name+"-"+d.String(), &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { out.rejected = err },
+			OnComplete: func(v any, err error) {
+				out.value, out.err = v, err
+			},
+		}, arg)
+	})
+}
+
+func query(t *testing.T, env *testsuite.TestWorkflowEnvironment) ContractView {
+	t.Helper()
+	res, err := env.QueryWorkflow(StateQuery)
+	require.NoError(t, err)
+	var v ContractView
+	require.NoError(t, res.Get(&v))
+	return v
+}
+
+func TestContractPaidByWebhooksCompletesOnce(t *testing.T) {
+	fake := newFake("100.00", "100.00", "100.00")
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
+	signal(env, 2*time.Hour, payment(evConfirmed, 2, "CONFIRMED", "100.00", "96.52"))
+	signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "96.52"))
+	signal(env, 4*time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01")) // duplicate, other event id
+	var mid ContractView
+	at(env, 5*time.Hour, func() { mid = query(t, env) })
+	signal(env, 6*time.Hour, payment(evReceived, 3, "RECEIVED", "100.00", "98.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"IssueCharge:1", "IssueCharge:2", "IssueCharge:3"}, sorted(fake.callsWith("IssueCharge")))
+	assert.Equal(t, []string{
+		"ApplyPayment:1:gateway:100:received",
+		"ApplyPayment:2:gateway:100:confirmed",
+		"ApplyPayment:3:gateway:100:received",
+	}, fake.callsWith("ApplyPayment"), "one payment per installment; CONFIRMED then RECEIVED is one payment")
+	assert.Equal(t, []string{"SettlePayment:2"}, fake.callsWith("SettlePayment"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
+
+	assert.Equal(t, 2, mid.PaidInstallments)
+	assert.Equal(t, "200", mid.TotalPaid.String())
+	assert.Equal(t, "100", mid.Outstanding.String())
+	assert.Equal(t, "2030-03-10", mid.NextDueDate)
+	final := query(t, env)
+	assert.Equal(t, StatusCompleted, final.Status)
+	assert.Equal(t, 3, final.PaidInstallments)
+	assert.Equal(t, "received", final.Installments[1].Payment.Status)
+}
+
+func TestOverdueByTimerWhenNoEventCame(t *testing.T) {
+	fake := newFake("50.00")
+	env := newContractEnv(t, fake) // due 2030-01-10, started 2030-01-01
+	var beforeDue, afterDue ContractView
+	at(env, 8*24*time.Hour, func() { beforeDue = query(t, env) })
+	at(env, 10*24*time.Hour+16*time.Hour, func() { afterDue = query(t, env) }) // 2030-01-11 04:00 UTC
+	ev := payment(evOverdue, 1, "OVERDUE", "50.00", "48.01")
+	signal(env, 11*24*time.Hour, ev) // Asaas's own overdue event arrives late: nothing twice
+	signal(env, 12*24*time.Hour, payment(evReceived, 1, "RECEIVED", "50.00", "48.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, "open", beforeDue.Installments[0].Status)
+	assert.Equal(t, "overdue", afterDue.Installments[0].Status)
+	assert.Equal(t, []string{"MarkOverdue:[1]:timer"}, fake.callsWith("MarkOverdue"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_OVERDUE_OVERDUE"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"ApplyPayment:1:gateway:50:received"}, fake.callsWith("ApplyPayment"))
+}
+
+func TestMarkPaidManualThenEchoedWebhookIsIgnored(t *testing.T) {
+	fake := newFake("100.00", "100.00")
+	env := newContractEnv(t, fake)
+	var res updateResult
+	update(env, time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 1, Amount: decimal.RequireFromString("90.00"), PaidOn: "2030-01-02", RecordedBy: "user-9"}, &res)
+	signal(env, 2*time.Hour, payment(evReceived, 1, "RECEIVED_IN_CASH", "90.00", "90.00"))
+	signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "98.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, res.rejected)
+	require.NoError(t, res.err)
+	got := res.value.(MarkPaidResult)
+	assert.Equal(t, "payment-1", got.PaymentID)
+	assert.Equal(t, 1, got.InstallmentNumber)
+	assert.True(t, got.Shortfall.IsZero())
+	assert.Equal(t, StatusActive, got.ContractStatus)
+	assert.Equal(t, []string{"ReceiveInCash:1"}, fake.callsWith("ReceiveInCash"), "receiveInCash at Asaas before recording")
+	assert.Equal(t, []string{"ApplyPayment:1:manual:90:received", "ApplyPayment:2:gateway:100:received"}, fake.callsWith("ApplyPayment"))
+	assert.Equal(t, "user-9", fake.applied[1].RecordedBy)
+	assert.Equal(t, "pay_1", fake.applied[1].AsaasPaymentID)
+	assert.True(t, fake.applied[1].Net.Equal(fake.applied[1].Amount), "manual: no gateway fee")
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_IN_CASH"}, fake.callsWith("RecordEventOutcome"))
+}
+
+func TestMarkPaidFindsGatewayPaymentFirst(t *testing.T) {
+	fake := newFake("100.00")
+	fake.cash = activities.GatewayOutcome{Outcome: activities.OutcomePaidAtGateway, Payment: &activities.GatewayPaymentInfo{
+		ID: "pay_1", Status: "RECEIVED", Value: decimal.RequireFromString("100.00"), NetValue: decimal.RequireFromString("98.01"), PaymentDate: "2030-01-02"}}
+	env := newContractEnv(t, fake)
+	var res updateResult
+	update(env, time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 1, Amount: decimal.RequireFromString("100.00"), PaidOn: "2030-01-02"}, &res)
+	signal(env, 2*time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(res.err, &appErr), "%v", res.err)
+	assert.Equal(t, ErrTypeAlreadyPaid, appErr.Type())
+	assert.Equal(t, []string{"ApplyPayment:1:gateway:100:received"}, fake.callsWith("ApplyPayment"))
+	assert.Len(t, fake.callsWith("RecordEventOutcome:ignored"), 1, "the late webhook finds it applied")
+	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
+}
+
+func TestUpdateValidatorsRejectBadRequests(t *testing.T) {
+	fake := newFake("100.00", "100.00")
+	env := newContractEnv(t, fake)
+	cases := map[string]MarkPaidRequest{
+		"unknown installment": {InstallmentNumber: 7, Amount: decimal.RequireFromString("1"), PaidOn: "2030-01-02"},
+		"three decimals":      {InstallmentNumber: 1, Amount: decimal.RequireFromString("10.001"), PaidOn: "2030-01-02"},
+		"zero amount":         {InstallmentNumber: 1, Amount: decimal.Zero, PaidOn: "2030-01-02"},
+		"bad date":            {InstallmentNumber: 1, Amount: decimal.RequireFromString("1"), PaidOn: "02/01/2030"},
+	}
+	results := map[string]*updateResult{}
+	i := 0
+	for name, req := range cases {
+		results[name] = &updateResult{}
+		i++
+		update(env, time.Duration(i)*time.Minute, MarkPaidUpdate, req, results[name])
+	}
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
+	signal(env, 2*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "98.01"))
+	var late updateResult
+	update(env, 24*time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 1, Amount: decimal.RequireFromString("1"), PaidOn: "2030-01-02"}, &late)
+	var cancel updateResult
+	update(env, 25*time.Hour, CancelUpdate, CancelRequest{Reason: "too late"}, &cancel)
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	for name, r := range results {
+		assert.Error(t, r.rejected, name)
+	}
+	assert.Len(t, fake.callsWith("ApplyPayment"), 2, "a rejected update changes nothing")
+	assert.ErrorContains(t, late.rejected, "completed", "a completed contract takes no manual payment")
+	assert.ErrorContains(t, cancel.rejected, "completed", "a completed contract cannot be cancelled")
+	assert.Empty(t, fake.callsWith("DeleteCharge"))
+}
+
+func TestCancelDeletesLastToFirstAndKeepsPaid(t *testing.T) {
+	fake := newFake("10.00", "10.00", "10.00", "10.00")
+	fake.deletes[3] = activities.GatewayOutcome{Outcome: activities.OutcomePaidAtGateway, Payment: &activities.GatewayPaymentInfo{
+		ID: "pay_3", Status: "RECEIVED", Value: decimal.RequireFromString("10.00"), NetValue: decimal.RequireFromString("8.01"), PaymentDate: "2030-01-03"}}
+	fake.deletes[1] = activities.GatewayOutcome{Outcome: activities.OutcomeAlreadyDone}
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 2, "RECEIVED", "10.00", "8.01"))
+	var res updateResult
+	update(env, 2*time.Hour, CancelUpdate, CancelRequest{Reason: "contract ended", RequestedBy: "user-1"}, &res)
+	signal(env, 3*time.Hour, payment(evReceived, 3, "RECEIVED", "10.00", "8.01")) // raced the cancel
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	require.NoError(t, res.err)
+	assert.Equal(t, []string{"DeleteCharge:4", "DeleteCharge:3", "DeleteCharge:1"}, fake.callsWith("DeleteCharge"), "last to first, paid ones skipped")
+	assert.Equal(t, []string{"FinishCancellation:[1 4]:2"}, fake.callsWith("FinishCancellation"))
+	assert.Equal(t, CancelResult{Cancelled: []int{4, 1}, Kept: []int{3, 2}, DeletedCharges: 2}, res.value)
+	assert.Equal(t, []string{"ApplyPayment:2:gateway:10:received", "ApplyPayment:3:gateway:10:received"}, fake.callsWith("ApplyPayment"))
+	assert.Empty(t, fake.callsWith("CompleteContract"))
+}
+
+func TestRejectedChargeSurfacesAndInstallmentStaysPayable(t *testing.T) {
+	fake := newFake("10.00", "10.00")
+	fake.rejected[2] = "O walletId informado não existe."
+	env := newContractEnv(t, fake)
+	var view ContractView
+	at(env, time.Minute, func() { view = query(t, env) })
+	var res updateResult
+	update(env, time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 2, Amount: decimal.RequireFromString("10.00"), PaidOn: "2030-01-02"}, &res)
+	signal(env, 2*time.Hour, payment(evReceived, 1, "RECEIVED", "10.00", "8.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"RecordContractError:2:installment 2: O walletId informado não existe."}, fake.callsWith("RecordContractError"))
+	assert.Equal(t, "open", view.Installments[0].Status)
+	assert.Equal(t, "scheduled", view.Installments[1].Status)
+	assert.Contains(t, view.LastError, "walletId")
+	require.NoError(t, res.err)
+	assert.Empty(t, fake.callsWith("ReceiveInCash"), "no charge, nothing to receive at Asaas")
+	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
+}
+
+func TestRefundWithinLateWindowAfterCompletion(t *testing.T) {
+	fake := newFake("30.00")
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "30.00", "28.01"))
+	signal(env, 30*24*time.Hour, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
+	signal(env, 31*24*time.Hour, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
+	assert.Equal(t, []string{"ReversePayment:1"}, fake.callsWith("ReversePayment"), "reversed once")
+	v := query(t, env)
+	assert.Equal(t, "refunded", v.Installments[0].Status)
+	assert.Equal(t, StatusCompleted, v.Status)
+}
+
+func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
+	fake := newFake("10.00", "10.00", "10.00", "10.00", "10.00", "10.00")
+	env := newContractEnv(t, fake)
+	in := input()
+	for n := 1; n <= 3; n++ {
+		signal(env, time.Duration(n)*time.Hour, payment(evReceived, n, "RECEIVED", "10.00", "8.01"))
+	}
+	// While payment 3 is being applied, the server suggests continue-as-new and
+	// payment 4 arrives at that very moment: it must be applied (drained) before
+	// the run ends, and carried in the state.
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
+		var in activities.ApplyPaymentInput
+		if info.ActivityType.Name == "ApplyPayment" && args.Get(&in) == nil && in.Number == 3 {
+			env.SetContinueAsNewSuggested(true)
+			env.SignalWorkflow(PaymentEventSignal, payment(evReceived, 4, "RECEIVED", "10.00", "8.01"))
+		}
+	})
+	env.ExecuteWorkflow(ContractWorkflow, in)
+
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(env.GetWorkflowError(), &can), "%v", env.GetWorkflowError())
+	var next ContractInput
+	require.NoError(t, decodeArgs(can, &next))
+	require.NotNil(t, next.State)
+	assert.Equal(t, 1, next.State.Runs)
+	assert.True(t, next.State.ChargesIssued)
+	paid := 0
+	for _, inst := range next.State.Installments {
+		if inst.Status == instPaid {
+			paid++
+		}
+	}
+	applied := len(fake.callsWith("ApplyPayment"))
+	assert.Equal(t, 4, applied, "the payment signalled at the moment of the suggestion was not lost")
+	assert.Equal(t, applied, paid, "every payment applied so far is in the carried state")
+
+	// The next run issues nothing again and finishes the contract.
+	fake2 := newFake()
+	fake2.applied = fake.applied
+	env2 := newContractEnv(t, fake2)
+	for n := 1; n <= 6; n++ {
+		signal(env2, time.Duration(n)*time.Hour, payment(evReceived, n, "RECEIVED", "10.00", "8.01"))
+	}
+	env2.ExecuteWorkflow(ContractWorkflow, next)
+	require.NoError(t, env2.GetWorkflowError())
+	assert.Empty(t, fake2.callsWith("ActivateContract"))
+	assert.Empty(t, fake2.callsWith("IssueCharge"))
+	assert.Len(t, fake2.callsWith("ApplyPayment"), 6-applied)
+	assert.Len(t, fake2.callsWith("RecordEventOutcome:ignored"), applied, "already-paid ones are duplicates")
+	assert.Equal(t, []string{"CompleteContract"}, fake2.callsWith("CompleteContract"))
+}
+
+func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
+	fake := newFake("100.00")
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "96.52"))
+	signal(env, 2*time.Hour, payment(evConfirmed, 1, "CONFIRMED", "100.00", "96.52")) // delivered late
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"ApplyPayment:1:gateway:100:received"}, fake.callsWith("ApplyPayment"))
+	assert.Empty(t, fake.callsWith("SettlePayment"), "a late CONFIRMED does not move a received payment back")
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED"}, fake.callsWith("RecordEventOutcome"))
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func decodeArgs(can *workflow.ContinueAsNewError, out any) error {
+	return converter.GetDefaultDataConverter().FromPayloads(can.Input, out)
+}

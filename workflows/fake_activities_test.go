@@ -1,0 +1,160 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"billing/activities"
+
+	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/temporal"
+)
+
+// fakeActivities stands in for PostgreSQL and Asaas in workflow unit tests. Its
+// methods have the real activities' names, so the workflow calls them unchanged;
+// it records every call so tests can check what happened, in which order.
+type fakeActivities struct {
+	mu       sync.Mutex
+	plan     activities.ContractPlan
+	calls    []string
+	rejected map[int]string // installment → Asaas validation message on IssueCharge
+	cash     activities.GatewayOutcome
+	deletes  map[int]activities.GatewayOutcome
+	applied  map[int]activities.ApplyPaymentInput
+	outcomes []activities.EventOutcomeInput
+	route    activities.EventRoute
+}
+
+func newFake(values ...string) *fakeActivities {
+	f := &fakeActivities{rejected: map[int]string{}, deletes: map[int]activities.GatewayOutcome{}, applied: map[int]activities.ApplyPaymentInput{}}
+	f.plan = activities.ContractPlan{ClientID: "client-1", Status: "active"}
+	for i, v := range values {
+		f.plan.Installments = append(f.plan.Installments, activities.PlannedInstallment{
+			Number: i + 1, Value: decimal.RequireFromString(v), DueDate: fmt.Sprintf("2030-%02d-10", i+1), Status: "scheduled",
+		})
+	}
+	return f
+}
+
+func (f *fakeActivities) record(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeActivities) callsWith(prefix string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeActivities) ActivateContract(_ context.Context, in activities.ActivateContractInput) (activities.ContractPlan, error) {
+	f.record("ActivateContract")
+	return f.plan, nil
+}
+
+func (f *fakeActivities) EnsureCustomer(_ context.Context, _ activities.ContractRef) (string, error) {
+	f.record("EnsureCustomer")
+	return "cus_000000000001", nil
+}
+
+func (f *fakeActivities) IssueCharge(_ context.Context, in activities.IssueChargeInput) (activities.ChargeIssued, error) {
+	f.record("IssueCharge:%d", in.Number)
+	f.mu.Lock()
+	msg, bad := f.rejected[in.Number]
+	f.mu.Unlock()
+	if bad {
+		return activities.ChargeIssued{}, temporal.NewNonRetryableApplicationError(msg, ErrTypeAsaasRejected, nil)
+	}
+	return activities.ChargeIssued{AsaasPaymentID: fmt.Sprintf("pay_%d", in.Number), Status: "PENDING"}, nil
+}
+
+func (f *fakeActivities) RecordContractError(_ context.Context, in activities.ContractErrorInput) error {
+	f.record("RecordContractError:%d:%s", in.Number, in.Message)
+	return nil
+}
+
+func (f *fakeActivities) ApplyPayment(_ context.Context, in activities.ApplyPaymentInput) (activities.PaymentApplied, error) {
+	f.record("ApplyPayment:%d:%s:%s:%s", in.Number, in.Origin, in.Amount, in.Status)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, dup := f.applied[in.Number]; dup {
+		return activities.PaymentApplied{}, fmt.Errorf("installment %d paid twice", in.Number)
+	}
+	f.applied[in.Number] = in
+	return activities.PaymentApplied{PaymentID: fmt.Sprintf("payment-%d", in.Number), Created: true}, nil
+}
+
+func (f *fakeActivities) SettlePayment(_ context.Context, in activities.SettlePaymentInput) error {
+	f.record("SettlePayment:%d", in.Number)
+	return nil
+}
+
+func (f *fakeActivities) MarkOverdue(_ context.Context, in activities.MarkOverdueInput) error {
+	f.record("MarkOverdue:%v:%s", in.Numbers, in.Source)
+	return nil
+}
+
+func (f *fakeActivities) ReversePayment(_ context.Context, in activities.ReversePaymentInput) error {
+	f.record("ReversePayment:%d", in.Number)
+	return nil
+}
+
+func (f *fakeActivities) RecordChargeDeleted(_ context.Context, in activities.ChargeDeletedInput) error {
+	f.record("RecordChargeDeleted:%d:%v", in.Number, in.Deleted)
+	return nil
+}
+
+func (f *fakeActivities) RecordEventOutcome(_ context.Context, in activities.EventOutcomeInput) error {
+	f.record("RecordEventOutcome:%s:%s", in.Status, in.EventKey)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.outcomes = append(f.outcomes, in)
+	return nil
+}
+
+func (f *fakeActivities) ReceiveInCash(_ context.Context, in activities.ReceiveInCashInput) (activities.GatewayOutcome, error) {
+	f.record("ReceiveInCash:%d", in.Number)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cash.Outcome == "" {
+		return activities.GatewayOutcome{Outcome: activities.OutcomeDone}, nil
+	}
+	return f.cash, nil
+}
+
+func (f *fakeActivities) DeleteCharge(_ context.Context, in activities.DeleteChargeInput) (activities.GatewayOutcome, error) {
+	f.record("DeleteCharge:%d", in.Number)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if out, ok := f.deletes[in.Number]; ok {
+		return out, nil
+	}
+	return activities.GatewayOutcome{Outcome: activities.OutcomeDone}, nil
+}
+
+func (f *fakeActivities) FinishCancellation(_ context.Context, in activities.FinishCancellationInput) error {
+	c := append([]int(nil), in.Cancelled...)
+	sort.Ints(c)
+	f.record("FinishCancellation:%v:%d", c, in.DeletedCharges)
+	return nil
+}
+
+func (f *fakeActivities) CompleteContract(_ context.Context, _ activities.CompleteContractInput) error {
+	f.record("CompleteContract")
+	return nil
+}
+
+func (f *fakeActivities) RouteWebhookEvent(_ context.Context, ev activities.WebhookEvent) (activities.EventRoute, error) {
+	f.record("RouteWebhookEvent:%s", ev.EventKey)
+	return f.route, nil
+}
