@@ -7,7 +7,7 @@ GO    ?= go
 TOOLS := $(GO) tool -modfile=tools/go.mod
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null | grep -v '^tools/')
 
-.PHONY: run test test-go lint generate check-generated build bench fuzz clean help
+.PHONY: run test test-go lint generate check-generated build bench fuzz histories clean help
 
 help:
 	@echo "make run    - Temporal dev server + PostgreSQL migrations + Asaas simulator + worker + API"
@@ -47,6 +47,11 @@ test-go: bin/temporal
 	TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 -timeout 12m ./...
 
 test: lint check-generated test-go
+
+# Records workflow histories of real runs for the replay tests (workflows/testdata/histories).
+# Add new ones when workflow code changes on purpose; keep the old ones.
+histories: bin/temporal
+	TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 ./e2e -update-histories
 
 clean:
 	rm -rf bin .data

@@ -143,6 +143,10 @@ type EventOutcomeInput struct {
 	Status     string
 	Reason     string
 	ContractID string `json:",omitempty"`
+	// Notable: money the contract could not apply (a payment for a cancelled or
+	// otherwise paid installment, a refund of nothing): audited for a person to
+	// look at. Duplicates and informational events are only recorded.
+	Notable bool `json:",omitempty"`
 }
 
 // ReceiveInCashInput marks a charge received outside the gateway at Asaas.

@@ -156,7 +156,7 @@ func (a *Activities) RecordEventOutcome(ctx context.Context, in EventOutcomeInpu
 			return err // n == 0: recorded by an earlier attempt
 		}
 		cid, err := uuid.Parse(in.ContractID)
-		if err != nil || in.Status != EventIgnored {
+		if err != nil || !in.Notable {
 			return nil
 		}
 		return writeAudit(ctx, q, auditEvent{account: acct, actorType: actorAsaas, action: "webhook.ignored", entityType: "contract",

@@ -44,6 +44,7 @@ func AsaasEventWorkflow(ctx workflow.Context, ev AsaasEventInput) (activities.Ev
 		Reason: fmt.Sprintf("the workflow of contract %s is closed", route.ContractID)}
 	return route, workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
 		AccountID: ev.AccountID, EventKey: ev.EventKey, Status: activities.EventIgnored, Reason: route.Reason, ContractID: route.ContractID,
+		Notable: moneyEvent(ev.Event),
 	}).Get(ctx, nil)
 }
 

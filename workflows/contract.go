@@ -91,6 +91,10 @@ type ContractState struct {
 	LastError       string    `json:",omitempty"`
 	CompletedAt     time.Time `json:",omitempty"`
 	Runs            int       // continue-as-new generations so far
+	// Pending are payment events received but not yet applied when the previous run
+	// continued as new: moved from the signal channel into the state (no activity
+	// in between), so a burst can neither be lost nor keep a run from ending.
+	Pending []PaymentEvent `json:",omitempty"`
 }
 
 // InstallmentState is one installment: its charge and, once paid, its payment.

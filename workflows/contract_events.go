@@ -50,6 +50,16 @@ type eventDecision struct {
 	reason        string // why it is ignored, or what it did
 	paymentStatus string // actApply: confirmed | received
 	manual        bool   // actApply: received in cash (Asaas did not split it)
+	notable       bool   // actIgnore: money that could not be applied (audited)
+}
+
+// moneyEvent: events that move money, which must never be dropped unnoticed.
+func moneyEvent(event string) bool {
+	switch event {
+	case evConfirmed, evReceived, evReceivedInCash, evDunningReceived, evRefunded:
+		return true
+	}
+	return false
 }
 
 // decidePaymentEvent is the contract's second dedupe (after the event workflow's
@@ -57,7 +67,7 @@ type eventDecision struct {
 // duplicate, late or out-of-order event finds nothing left to do.
 func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev PaymentEvent) eventDecision {
 	ignore := func(format string, args ...any) eventDecision {
-		return eventDecision{action: actIgnore, reason: fmt.Sprintf(format, args...)}
+		return eventDecision{action: actIgnore, reason: fmt.Sprintf(format, args...), notable: moneyEvent(ev.Event)}
 	}
 	if inst == nil {
 		return ignore("the contract has no installment %d", ev.InstallmentNumber)
@@ -80,7 +90,9 @@ func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev Paymen
 			if inst.Payment.Status == "confirmed" && ev.Event != evConfirmed && p.Status != asaasStatusConfirmd {
 				return eventDecision{action: actSettle, reason: "card payment credited"}
 			}
-			return ignore("payment %s is already applied to installment %d", p.ID, inst.Number)
+			d := ignore("payment %s is already applied to installment %d", p.ID, inst.Number)
+			d.notable = false // a duplicate: nothing to look at
+			return d
 		case inst.Status == instPaid && inst.Payment != nil:
 			return ignore("installment %d is already paid by %s payment %s; payment %s needs a refund",
 				inst.Number, inst.Payment.Origin, paymentLabel(inst.Payment), p.ID)

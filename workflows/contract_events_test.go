@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -67,6 +68,8 @@ func TestDecidePaymentEvent(t *testing.T) {
 			assert.Equal(t, tc.want, d.action, d.reason)
 			if tc.want == actIgnore {
 				assert.NotEmpty(t, d.reason, "an ignored event says why")
+				wantNotable := moneyEvent(tc.ev.Event) && !strings.Contains(d.reason, "already applied")
+				assert.Equal(t, wantNotable, d.notable, "money not applied is audited; duplicates and informational events are not")
 			}
 			if tc.want == actApply {
 				assert.Equal(t, tc.status, d.paymentStatus)

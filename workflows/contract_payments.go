@@ -63,7 +63,7 @@ func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEv
 	default:
 		return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
 			AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventIgnored,
-			Reason: d.reason, ContractID: w.state.ContractID,
+			Reason: d.reason, ContractID: w.state.ContractID, Notable: d.notable,
 		}).Get(ctx, nil)
 	}
 	w.upsertSearchAttributes(ctx)

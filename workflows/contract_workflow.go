@@ -82,13 +82,13 @@ func (w *contractWorkflow) run(ctx workflow.Context) error {
 		}
 		w.armWakeTimer(ctx)
 		if err := workflow.Await(ctx, func() bool {
-			return w.payments.Len() > 0 || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx)
+			return w.hasPayment() || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx)
 		}); err != nil {
 			return err
 		}
 		switch {
-		case w.payments.Len() > 0:
-			if err := w.receiveOnePayment(ctx); err != nil {
+		case w.hasPayment():
+			if err := w.applyNextPayment(ctx); err != nil {
 				return err
 			}
 		case w.wakeDue():
@@ -147,9 +147,17 @@ func (w *contractWorkflow) locked(ctx workflow.Context, fn func(workflow.Context
 	return fn(ctx)
 }
 
-func (w *contractWorkflow) receiveOnePayment(ctx workflow.Context) error {
+func (w *contractWorkflow) hasPayment() bool {
+	return len(w.state.Pending) > 0 || w.payments.Len() > 0
+}
+
+// applyNextPayment applies the oldest payment event: those carried from the
+// previous run first, then the signal channel's.
+func (w *contractWorkflow) applyNextPayment(ctx workflow.Context) error {
 	var ev PaymentEvent
-	if !w.payments.ReceiveAsync(&ev) {
+	if len(w.state.Pending) > 0 {
+		ev, w.state.Pending = w.state.Pending[0], w.state.Pending[1:]
+	} else if !w.payments.ReceiveAsync(&ev) {
 		return nil
 	}
 	return w.locked(ctx, func(ctx workflow.Context) error { return w.handlePaymentEvent(ctx, ev) })
@@ -171,33 +179,44 @@ func (w *contractWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
 	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > w.opts.MaxHistoryLength
 }
 
-// drain processes every signal already delivered and waits for running update
-// handlers, repeating until both are empty, so nothing is lost at the end of a run.
+// drain applies every payment event already delivered and waits for running
+// update handlers, repeating until both are empty, so nothing is lost when the
+// workflow closes.
 func (w *contractWorkflow) drain(ctx workflow.Context) error {
 	for {
-		for w.payments.Len() > 0 {
-			if err := w.receiveOnePayment(ctx); err != nil {
+		for w.hasPayment() {
+			if err := w.applyNextPayment(ctx); err != nil {
 				return err
 			}
 		}
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return err
 		}
-		if w.payments.Len() == 0 {
+		if !w.hasPayment() {
 			return nil
 		}
 	}
 }
 
+// continueAsNew lets running update handlers finish, then moves the signals not
+// yet applied into the carried state (no activity runs in between, so no new
+// signal can slip in) and starts the next run with the whole state.
 func (w *contractWorkflow) continueAsNew(ctx workflow.Context) error {
-	if err := w.drain(ctx); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
+	}
+	for {
+		var ev PaymentEvent
+		if !w.payments.ReceiveAsync(&ev) {
+			break
+		}
+		w.state.Pending = append(w.state.Pending, ev)
 	}
 	w.state.Runs++
 	if w.wake != nil {
 		w.wake.cancel()
 	}
-	w.logger.Info("continuing as new", "history_length", workflow.GetInfo(ctx).GetCurrentHistoryLength(), "runs", w.state.Runs)
+	w.logger.Info("continuing as new", "history_length", workflow.GetInfo(ctx).GetCurrentHistoryLength(), "runs", w.state.Runs, "carried_events", len(w.state.Pending))
 	next := w.input
 	state := w.state
 	next.State = &state

@@ -9,7 +9,7 @@ import "go.temporal.io/sdk/worker"
 const TaskQueue = "billing"
 
 // Register adds every workflow of this package to a worker.
-func Register(w worker.Registry) {
+func Register(w worker.WorkflowRegistry) {
 	w.RegisterWorkflow(ContractWorkflow)
 	w.RegisterWorkflow(AsaasEventWorkflow)
 }

@@ -1,0 +1,138 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"billing/activities"
+	"billing/api"
+	"billing/asaassim"
+	"billing/gateway"
+	"billing/tenant"
+	"billing/testenv"
+	"billing/worker"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
+
+var secretKey = bytes.Repeat([]byte{9}, 32)
+
+// stack is the whole product in one test: API (served over HTTP so the
+// simulator can deliver webhooks to it), worker, Temporal, PostgreSQL, simulator.
+type stack struct {
+	t       *testing.T
+	pool    *pgxpool.Pool
+	tc      client.Client
+	sim     *asaassim.Server
+	simURL  string
+	apiURL  string
+	token   string
+	account uuid.UUID
+	// the simulator's merchant account of this tenant, and a payee wallet
+	merchant asaassim.Account
+	wallet   asaassim.Account
+	secret   string
+}
+
+func newStack(t *testing.T, simOpts asaassim.Options) *stack {
+	t.Helper()
+	s := &stack{t: t, pool: testenv.Postgres(t), tc: testenv.Temporal(t)}
+	s.sim = asaassim.New(simOpts)
+	t.Cleanup(s.sim.Close)
+	simSrv := httptest.NewServer(s.sim.Handler())
+	t.Cleanup(simSrv.Close)
+	s.simURL = simSrv.URL
+
+	connector := gateway.NewConnector(secretKey, s.simURL)
+	logger := slog.New(slog.DiscardHandler)
+	srv := api.NewServer(api.Deps{Pool: s.pool, Temporal: s.tc, Logger: logger, SecretKey: secretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(s.pool, s.tc)})
+	apiSrv := httptest.NewServer(srv.Handler())
+	t.Cleanup(apiSrv.Close)
+	s.apiURL = apiSrv.URL
+
+	w := worker.New(s.tc, activities.Deps{Pool: s.pool, Logger: logger, Gateway: connector})
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+
+	p, err := tenant.CreateAccount(context.Background(), s.pool, "Acme", "ops@acme.test", "Ops", true)
+	require.NoError(t, err)
+	s.token, s.account = p.Token, p.Account.ID
+	s.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Acme at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")})
+	require.NoError(t, err)
+	s.wallet = s.sim.CreateAccount("Agent's wallet")
+	s.secret = "acme-webhook-" + uuid.NewString()
+	require.NoError(t, s.sim.SetWebhook(s.merchant.ID, asaassim.WebhookConfig{URL: s.apiURL + "/webhooks/asaas", AuthToken: s.secret, Enabled: true}))
+	return s
+}
+
+// call makes an API request and decodes the JSON answer.
+func (s *stack) call(method, path string, body any, headers ...string) (int, map[string]any) {
+	s.t.Helper()
+	var reader io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		require.NoError(s.t, err)
+		reader = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.apiURL+path, reader)
+	require.NoError(s.t, err)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	out := map[string]any{}
+	if len(raw) > 0 && raw[0] == '{' {
+		require.NoError(s.t, json.Unmarshal(raw, &out), string(raw))
+	} else {
+		out["raw"] = string(raw)
+	}
+	return resp.StatusCode, out
+}
+
+func (s *stack) must(status int, method, path string, body any, headers ...string) map[string]any {
+	s.t.Helper()
+	code, out := s.call(method, path, body, headers...)
+	require.Equal(s.t, status, code, "%s %s: %v", method, path, out)
+	return out
+}
+
+// eventually polls cond until it holds (workflows run asynchronously).
+func (s *stack) eventually(what string, cond func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("timed out waiting until %s", what)
+}
+
+func (s *stack) count(query string, args ...any) int {
+	s.t.Helper()
+	var n int
+	require.NoError(s.t, s.pool.QueryRow(context.Background(), query, args...).Scan(&n))
+	return n
+}
