@@ -7,8 +7,23 @@ import (
 )
 
 // handlePaymentEvent applies one routed Asaas payment event. Every event ends with
-// exactly one activity, which also records the outcome on the webhook event.
+// exactly one activity, which also records the outcome on the webhook event. An
+// event that can never be applied (an error no retry fixes, e.g. a malformed
+// amount) is recorded as failed for a person to look at: one bad event must not
+// stop the contract.
 func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEvent) error {
+	err := w.applyPaymentEvent(ctx, ev)
+	if err == nil || !final(err) {
+		return err
+	}
+	w.logger.Error("payment event could not be applied", "event", ev.EventKey, "error", err)
+	return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
+		AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventFailed,
+		Reason: "could not be applied: " + errorMessage(err), ContractID: w.state.ContractID, Notable: true,
+	}).Get(ctx, nil)
+}
+
+func (w *contractWorkflow) applyPaymentEvent(ctx workflow.Context, ev PaymentEvent) error {
 	inst := w.installment(ev.InstallmentNumber)
 	d := decidePaymentEvent(w.state.Status, inst, ev)
 	ref := w.ref()

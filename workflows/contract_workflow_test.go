@@ -339,6 +339,28 @@ func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
 	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED"}, fake.callsWith("RecordEventOutcome"))
 }
 
+func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {
+	fake := newFake("10.00", "10.00")
+	fake.applyErr = map[int]error{1: temporal.NewNonRetryableApplicationError("split allocation: invalid amount: must be positive", ErrTypeInvalidInput, nil)}
+	env := newContractEnv(t, fake)
+	bad := payment(evReceived, 1, "RECEIVED", "10.00", "8.01")
+	bad.Payment.Value = decimal.Zero
+	signal(env, time.Hour, bad)
+	signal(env, 2*time.Hour, payment(evReceived, 2, "RECEIVED", "10.00", "8.01"))
+	var view ContractView
+	at(env, 3*time.Hour, func() { view = query(t, env) })
+	update(env, 4*time.Hour, CancelUpdate, CancelRequest{Reason: "done"}, &updateResult{})
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError(), "one bad event does not fail the contract")
+	require.Len(t, fake.outcomes, 1)
+	assert.Equal(t, activities.EventFailed, fake.outcomes[0].Status)
+	assert.True(t, fake.outcomes[0].Notable)
+	assert.Contains(t, fake.outcomes[0].Reason, "must be positive")
+	assert.Equal(t, "open", view.Installments[0].Status, "nothing was applied for the bad event")
+	assert.Equal(t, "paid", view.Installments[1].Status)
+}
+
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := range out {
