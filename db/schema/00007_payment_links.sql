@@ -15,7 +15,7 @@ CREATE TABLE payment_links (
     charge_type           text NOT NULL CHECK (charge_type IN ('DETACHED', 'RECURRENT', 'INSTALLMENT')),
     max_installment_count int CHECK (max_installment_count BETWEEN 1 AND 21),
     subscription_cycle    text CHECK (subscription_cycle IN ('WEEKLY', 'BIWEEKLY', 'MONTHLY', 'BIMONTHLY', 'QUARTERLY', 'SEMIANNUALLY', 'YEARLY')),
-    due_date_limit_days   int CHECK (due_date_limit_days BETWEEN 0 AND 365),
+    due_date_limit_days   int CHECK (due_date_limit_days BETWEEN 1 AND 365),
     external_reference    text,
     contract_id           uuid,
     installment_number    int,
