@@ -257,7 +257,8 @@ func (s *Server) newPaymentLink(ctx context.Context, a Actor, req paymentLinkReq
 }
 
 // linkInstallment is the installment a link is tied to: 422 when the contract or the
-// installment is not the account's, 409 when it cannot be paid any more.
+// installment is not the account's, 409 when it cannot be paid any more or the
+// contract splits through Asaas.
 func (s *Server) linkInstallment(ctx context.Context, a Actor, req paymentLinkRequest) (dbgen.Installment, error) {
 	q := dbgen.New(s.deps.Pool)
 	contract, err := q.GetContract(ctx, dbgen.GetContractParams{AccountID: a.AccountID, ID: *req.contractID})
@@ -274,16 +275,34 @@ func (s *Server) linkInstallment(ctx context.Context, a Actor, req paymentLinkRe
 	if err != nil {
 		return dbgen.Installment{}, err
 	}
+	rules, err := q.ListContractSplitRules(ctx, dbgen.ListContractSplitRulesParams{AccountID: a.AccountID, ContractID: contract.ID})
+	if err != nil {
+		return dbgen.Installment{}, err
+	}
 	switch {
 	case contract.Status != "active":
 		return dbgen.Installment{}, Conflict("The contract is " + contract.Status + "; a payment link can be tied only to an installment of an active contract.")
 	case inst.Status != "scheduled" && inst.Status != "open" && inst.Status != "overdue":
 		return dbgen.Installment{}, Conflict(fmt.Sprintf("Installment %d is %s; there is nothing left to pay.", inst.Number, inst.Status))
+	case splitsThroughAsaas(rules):
+		// A charge made through a link carries no split[]: the workflow would record
+		// those entries as sent to the payees' wallets while Asaas sent them nothing.
+		return dbgen.Installment{}, Conflict("The contract splits payments through Asaas (via_gateway rules); a payment link " +
+			"carries no split, so it cannot be tied to this contract's installments.")
 	case req.value != nil && !req.value.Equal(inst.Value):
 		return dbgen.Installment{}, Validation(FieldError{Field: "value",
 			Message: "must be the installment's value, " + formatMoney(inst.Value) + " (or be left out)"})
 	}
 	return inst, nil
+}
+
+func splitsThroughAsaas(rules []dbgen.ContractSplitRule) bool {
+	for _, r := range rules {
+		if r.ViaGateway {
+			return true
+		}
+	}
+	return false
 }
 
 func optInt32(set bool, n int) *int32 {

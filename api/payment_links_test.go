@@ -116,6 +116,14 @@ func TestPaymentLinkRefusals(t *testing.T) {
 	client := e.must(t, http.StatusCreated, u.Token, "POST", "/v1/clients", map[string]any{"name": "Outro", "cpf_cnpj": "52998224725"})
 	draft := e.must(t, http.StatusCreated, u.Token, "POST", "/v1/contracts", map[string]any{"client_id": client["id"], "billing_type": "PIX",
 		"total_amount": "100", "installment_count": 1, "first_due_date": "2030-01-10", "split_rules": []any{}})["id"].(string)
+	wallet := e.must(t, http.StatusCreated, u.Token, "POST", "/v1/payees", anaPayee)["id"]
+	splitting := e.must(t, http.StatusCreated, u.Token, "POST", "/v1/contracts", map[string]any{"client_id": client["id"], "billing_type": "PIX",
+		"total_amount": "100", "installment_count": 1, "first_due_date": "2030-01-10",
+		"split_rules": []any{map[string]any{"kind": "percentage", "payee_id": wallet, "percent": 10, "via_gateway": true}}})["id"].(string)
+	workflowID := "contract/" + splitting
+	_, err = dbgen.New(e.pool).ActivateDraftContract(context.Background(), dbgen.ActivateDraftContractParams{
+		AccountID: u.AccountID, ID: mustUUID(t, splitting), WorkflowID: &workflowID})
+	require.NoError(t, err)
 	unconfigured := e.account(t, "Nokey", true)
 	unconfiguredContract := e.activeContract(t, unconfigured, "PIX", 1, "80.00")
 
@@ -135,6 +143,7 @@ func TestPaymentLinkRefusals(t *testing.T) {
 		calls  int32 // links Asaas is asked to create per attempt
 	}{
 		{"draft contract", u.Token, link("contract_id", draft, "installment", 1), http.StatusConflict, "The contract is draft", 0},
+		{"contract splitting through Asaas", u.Token, link("contract_id", splitting, "installment", 1), http.StatusConflict, "carries no split", 0},
 		{"paid installment", u.Token, link("contract_id", active.String(), "installment", 1), http.StatusConflict, "Installment 1 is paid", 0},
 		{"value other than the installment's", u.Token, link("contract_id", active.String(), "installment", 2, "value", "79.99"),
 			http.StatusUnprocessableEntity, "must be the installment's value, 80.00", 0},
