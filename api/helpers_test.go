@@ -113,7 +113,7 @@ func (e *apiEnv) counts(t *testing.T) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"asaas_settings", "clients", "payees", "templates", "template_split_rules", "contracts",
-		"installments", "contract_split_rules", "charges", "payments", "split_entries", "payouts", "audit_events", "idempotency_keys"} {
+		"installments", "contract_split_rules", "charges", "payments", "split_entries", "payouts", "audit_events", "idempotency_keys", "payment_links"} {
 		var n int
 		require.NoError(t, e.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n))
 		out[table] = n

@@ -40,11 +40,20 @@ func (e *apiEnv) setUpPaidBusiness(t *testing.T, u tenantUser) paidBusiness {
 // answer, nothing of it changed.
 func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 	e := newAPIEnv(t)
+	g := e.useSimulator(t)
 	a := e.setUpPaidBusiness(t, e.account(t, "Acme", true))
 	b := e.account(t, "Rival", true)
+	// What the gateway routes and the workflows give the first account: a live charge
+	// of installment 2 in Asaas, a payment link, a stored delivery and a bill.
+	charge := e.issueCharge(t, g.adopt(t, sandboxKey), a.AccountID, mustUUID(t, a.contract), 2, "BOLETO")
+	link := e.must(t, http.StatusCreated, a.Token, "POST", "/v1/payment-links", map[string]any{
+		"name": "Link Acme", "billing_type": "PIX", "charge_type": "DETACHED", "value": "50.00"})
+	event := e.storeWebhookEvent(t, a.AccountID, storedEvent{"evt_acme_1", "PAYMENT_RECEIVED", "processed", 1}).String()
+	bill := e.storeBill(t, a.AccountID, "bill_acme", 1, "150.00", billEvent{"PAID", 1}).String()
 
 	secrets := []string{a.AccountID.String(), a.UserID.String(), a.client, a.walletPayee, a.bankPayee, a.template,
-		a.contract, a.payout, "Cliente Exemplo", "Ana Souza", "Franquia", "Padrão 12x", "wxyz"}
+		a.contract, a.payout, "Cliente Exemplo", "Ana Souza", "Franquia", "Padrão 12x", "wxyz",
+		charge.ID, link["id"].(string), link["asaas_payment_link_id"].(string), "Link Acme", event, "evt_acme_1", bill, "bill_acme"}
 	for _, id := range a.entries {
 		secrets = append(secrets, id.String())
 	}
@@ -55,7 +64,8 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		var views []string
 		for _, path := range []string{"/v1/clients/" + a.client, "/v1/payees/" + a.walletPayee, "/v1/payees/" + a.bankPayee,
 			"/v1/templates/" + a.template, "/v1/contracts/" + a.contract, "/v1/payouts/" + a.payout, "/v1/settings/asaas",
-			"/v1/audit-events?limit=200"} {
+			"/v1/audit-events?limit=200", "/v1/payment-links/" + link["id"].(string), "/v1/webhook-events/" + event,
+			"/v1/bills/" + bill} {
 			r := e.call(t, a.Token, "GET", path, nil)
 			require.Equal(t, http.StatusOK, r.Code, "the owner reads %s: %s", path, r)
 			views = append(views, r.String())
@@ -67,7 +77,10 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 	resourceOf := map[string]string{
 		"/v1/clients/": a.client, "/v1/payees/": a.walletPayee, "/v1/templates/": a.template,
 		"/v1/contracts/": a.contract, "/v1/payouts/": a.payout,
+		"/v1/payment-links/": link["id"].(string), "/v1/webhook-events/": event, "/v1/bills/": bill,
 	}
+	// The installment {n} a route is called with: 1 (paid) unless it needs a live charge.
+	installmentFor := map[string]string{"GET /v1/contracts/{id}/installments/{n}/pix": "2"}
 	bodyFor := map[string]any{
 		"PATCH /v1/clients/{id}":                             map[string]any{"name": "Hijacked"},
 		"PATCH /v1/payees/{id}":                              map[string]any{"name": "Hijacked"},
@@ -99,7 +112,12 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"GET /v1/payouts":        {"/v1/payouts?payee_id=" + a.bankPayee, nil, http.StatusOK},
 		"POST /v1/payouts": {"/v1/payouts", map[string]any{"entry_ids": []string{a.entries[3].String()}, "paid_on": "2026-07-25",
 			"method": "PIX"}, http.StatusUnprocessableEntity},
-		"GET /v1/audit-events": {"/v1/audit-events?contract_id=" + a.contract, nil, http.StatusOK},
+		"GET /v1/audit-events":  {"/v1/audit-events?contract_id=" + a.contract, nil, http.StatusOK},
+		"GET /v1/payment-links": {"/v1/payment-links?contract_id=" + a.contract, nil, http.StatusOK},
+		"POST /v1/payment-links": {"/v1/payment-links", map[string]any{"name": "Hijack", "billing_type": "PIX", "charge_type": "DETACHED",
+			"contract_id": a.contract, "installment": 2}, http.StatusUnprocessableEntity},
+		"GET /v1/webhook-events": {"/v1/webhook-events?type=PAYMENT_RECEIVED", nil, http.StatusOK},
+		"GET /v1/bills":          {"/v1/bills?status=PAID", nil, http.StatusOK},
 	}
 	// The webhook receiver has no bearer token at all: its own tests (webhook_asaas_test.go)
 	// check that another account's webhook secret reaches nothing of this one.
@@ -125,7 +143,11 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 				tested++
 				return
 			}
-			path := strings.ReplaceAll(pattern, "{n}", "1")
+			n, ok := installmentFor[route]
+			if !ok {
+				n = "1"
+			}
+			path := strings.ReplaceAll(pattern, "{n}", n)
 			for prefix, id := range resourceOf {
 				if strings.HasPrefix(path, prefix) {
 					path = strings.ReplaceAll(path, "{id}", id)
@@ -148,6 +170,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 	assert.Greater(t, tested, 25)
 	assert.Equal(t, before, ownerViews(), "nothing of the first account changed")
 	assert.Zero(t, e.engine.callCount(), "no contract action reached the engine")
+	assert.EqualValues(t, 1, g.linkCreates.Load(), "only the first account's own link reached Asaas")
 	for _, call := range e.tester.calls {
 		assert.NotContains(t, call, sandboxKey, "the first account's key was never used for the other")
 	}

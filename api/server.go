@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"billing/gateway"
+
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
@@ -27,6 +29,9 @@ type Deps struct {
 	Asaas AsaasConnectionTester
 	// Contracts runs the contract actions (activate, mark paid, cancel); nil: 501.
 	Contracts ContractEngine
+	// Gateway gives the account's Asaas client for the PIX QR code and payment links
+	// (nil: 501).
+	Gateway *gateway.Connector
 }
 
 // Server holds the routes and their dependencies.
@@ -87,7 +92,12 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.POST("/contracts/:id/activate", s.activateContract)
 	v1.POST("/contracts/:id/installments/:n/mark-paid", s.markInstallmentPaid)
 	v1.POST("/contracts/:id/cancel", s.cancelContract)
+	v1.GET("/contracts/:id/installments/:n/pix", s.installmentPix)
 	v1.GET("/contracts/:id/audit-events", s.listContractAuditEvents)
+
+	v1.POST("/payment-links", s.createPaymentLink)
+	v1.GET("/payment-links", s.listPaymentLinks)
+	v1.GET("/payment-links/:id", s.getPaymentLink)
 
 	v1.GET("/payouts/report", s.payoutReport)
 	v1.POST("/payouts", s.createPayout)
@@ -95,6 +105,12 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.GET("/payouts/:id", s.getPayout)
 
 	v1.GET("/audit-events", s.listAuditEvents)
+
+	v1.GET("/webhook-events", s.listWebhookEvents)
+	v1.GET("/webhook-events/:id", s.getWebhookEvent)
+
+	v1.GET("/bills", s.listBills)
+	v1.GET("/bills/:id", s.getBill)
 }
 
 // recovered answers a panic with a problem+json 500 (and logs it).

@@ -49,6 +49,16 @@ func TestBadInputIsRejectedAndWritesNothing(t *testing.T) {
 		}
 		return m
 	}
+	link := func(kv ...any) map[string]any {
+		m := map[string]any{"name": "Link", "billing_type": "PIX", "charge_type": "DETACHED", "value": "50.00"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		if _, tied := m["contract_id"]; tied {
+			delete(m, "value")
+		}
+		return m
+	}
 	const bad = http.StatusUnprocessableEntity
 	cases := []badInput{
 		// settings
@@ -128,6 +138,32 @@ func TestBadInputIsRejectedAndWritesNothing(t *testing.T) {
 		{"payout unknown method", "POST", "/v1/payouts", map[string]any{"entry_ids": []string{b.entries[3].String()}, "paid_on": "2026-07-25", "method": "BOLETO"}, bad, []string{"method"}},
 		{"payout entry_ids of wrong type", "POST", "/v1/payouts", map[string]any{"entry_ids": b.entries[3].String(), "paid_on": "2026-07-25", "method": "PIX"}, bad, []string{"entry_ids"}},
 		{"payout oversized", "POST", "/v1/payouts", huge, http.StatusRequestEntityTooLarge, nil},
+		// payment links (the contract is a draft of this account; nothing reaches Asaas)
+		{"link missing fields", "POST", "/v1/payment-links", map[string]any{}, bad, []string{"name", "billing_type", "charge_type", "value"}},
+		{"link name of wrong type", "POST", "/v1/payment-links", link("name", 5), bad, []string{"name"}},
+		{"link name too long", "POST", "/v1/payment-links", link("name", strings.Repeat("n", 201)), bad, []string{"name"}},
+		{"link value with float noise", "POST", "/v1/payment-links", link("value", json.RawMessage("10.001")), bad, []string{"value"}},
+		{"link value negative", "POST", "/v1/payment-links", link("value", "-10.00"), bad, []string{"value"}},
+		{"link value zero", "POST", "/v1/payment-links", link("value", 0), bad, []string{"value"}},
+		{"link value a boolean", "POST", "/v1/payment-links", link("value", true), bad, []string{"value"}},
+		{"link unknown billing type", "POST", "/v1/payment-links", link("billing_type", "TRANSFER"), bad, []string{"billing_type"}},
+		{"link unknown charge type", "POST", "/v1/payment-links", link("charge_type", "ONCE"), bad, []string{"charge_type"}},
+		{"link parcels without a count", "POST", "/v1/payment-links", link("charge_type", "INSTALLMENT"), bad, []string{"max_installment_count"}},
+		{"link too many parcels", "POST", "/v1/payment-links", link("charge_type", "INSTALLMENT", "max_installment_count", 22), bad, []string{"max_installment_count"}},
+		{"link parcel count on a detached link", "POST", "/v1/payment-links", link("max_installment_count", 2), bad, []string{"max_installment_count"}},
+		{"link subscription without a cycle", "POST", "/v1/payment-links", link("charge_type", "RECURRENT"), bad, []string{"subscription_cycle"}},
+		{"link unknown cycle", "POST", "/v1/payment-links", link("charge_type", "RECURRENT", "subscription_cycle", "DAILY"), bad, []string{"subscription_cycle"}},
+		{"link due days zero", "POST", "/v1/payment-links", link("due_date_limit_days", 0), bad, []string{"due_date_limit_days"}},
+		{"link installment as a string", "POST", "/v1/payment-links", link("contract_id", b.contract, "installment", "2"), bad, []string{"installment"}},
+		{"link installment without contract", "POST", "/v1/payment-links", link("installment", 2), bad, []string{"contract_id"}},
+		{"link contract without installment", "POST", "/v1/payment-links", link("contract_id", b.contract), bad, []string{"installment"}},
+		{"link contract id not a uuid", "POST", "/v1/payment-links", link("contract_id", "42", "installment", 2), bad, []string{"contract_id"}},
+		{"link tied but in parcels", "POST", "/v1/payment-links", link("contract_id", b.contract, "installment", 2, "charge_type", "INSTALLMENT", "max_installment_count", 3), bad, []string{"charge_type"}},
+		{"link unknown contract", "POST", "/v1/payment-links", link("contract_id", "8f7c7c39-5c46-4d2e-9f4a-2a1d3c1e0b11", "installment", 1), bad, []string{"contract_id"}},
+		{"link unknown installment", "POST", "/v1/payment-links", link("contract_id", b.contract, "installment", 13), bad, []string{"installment"}},
+		{"link to a draft contract", "POST", "/v1/payment-links", link("contract_id", b.contract, "installment", 2), http.StatusConflict, nil},
+		{"link unknown field", "POST", "/v1/payment-links", link("callback", map[string]any{"successUrl": "https://x"}), bad, []string{"callback"}},
+		{"link oversized", "POST", "/v1/payment-links", huge, http.StatusRequestEntityTooLarge, nil},
 		// contract actions and edits
 		{"mark-paid amount with float noise", "POST", contract + "/installments/2/mark-paid", map[string]any{"amount": json.RawMessage("29.161"), "paid_on": "2026-07-24"}, bad, []string{"amount"}},
 		{"mark-paid negative amount", "POST", contract + "/installments/2/mark-paid", map[string]any{"amount": "-29.16", "paid_on": "2026-07-24"}, bad, []string{"amount"}},

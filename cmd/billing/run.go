@@ -60,7 +60,7 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	logger.Info("listening", "addr", cfg.APIAddr)
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
 	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc)}).Serve(ctx, cfg.APIAddr)
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector}).Serve(ctx, cfg.APIAddr)
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {

@@ -208,6 +208,26 @@ type Payment struct {
 	UpdatedAt      time.Time
 }
 
+type PaymentLink struct {
+	ID                  uuid.UUID
+	AccountID           uuid.UUID
+	AsaasPaymentLinkID  string
+	Url                 string
+	Name                string
+	Description         *string
+	Value               decimal.Decimal
+	BillingType         string
+	ChargeType          string
+	MaxInstallmentCount *int32
+	SubscriptionCycle   *string
+	DueDateLimitDays    *int32
+	ExternalReference   *string
+	ContractID          *uuid.UUID
+	InstallmentNumber   *int32
+	CreatedBy           uuid.UUID
+	CreatedAt           time.Time
+}
+
 type Payout struct {
 	ID         uuid.UUID
 	AccountID  uuid.UUID
