@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"fmt"
+
 	"billing/activities"
 
 	"go.temporal.io/sdk/workflow"
@@ -44,6 +46,9 @@ func (w *contractWorkflow) applyPaymentEvent(ctx workflow.Context, ev PaymentEve
 		if _, err := w.applyPayment(ctx, in); err != nil {
 			return err
 		}
+		if err := w.retireOtherCharge(ctx, inst, p.ID); err != nil {
+			return err
+		}
 	case actSettle:
 		if err := workflow.ExecuteActivity(dbActivity(ctx), a.SettlePayment, activities.SettlePaymentInput{
 			ContractRef: ref, Number: inst.Number, AsaasPaymentID: p.ID,
@@ -83,6 +88,31 @@ func (w *contractWorkflow) applyPaymentEvent(ctx workflow.Context, ev PaymentEve
 	}
 	w.upsertSearchAttributes(ctx)
 	return w.maybeComplete(ctx)
+}
+
+// retireOtherCharge deletes the installment's own charge when the installment was
+// paid through another Asaas payment (a payment link tied to it), so the client
+// cannot pay it a second time. If that charge was paid too, a person must refund
+// one of them: it is surfaced on the contract.
+func (w *contractWorkflow) retireOtherCharge(ctx workflow.Context, inst *InstallmentState, paidWith string) error {
+	if inst.ChargeID == "" || inst.ChargeID == paidWith || inst.ChargeDeleted {
+		return nil
+	}
+	var gw activities.GatewayOutcome
+	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
+		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.ChargeID,
+	}).Get(ctx, &gw)
+	switch {
+	case rejected(err):
+		return w.recordError(ctx, inst.Number, "delete the charge replaced by another payment", err)
+	case err != nil:
+		return err
+	case gw.Outcome == activities.OutcomePaidAtGateway:
+		return w.recordError(ctx, inst.Number, "duplicate payment", fmt.Errorf(
+			"installment %d was paid by %s and also by its charge %s: refund one of them", inst.Number, paidWith, inst.ChargeID))
+	}
+	inst.ChargeDeleted = true
+	return nil
 }
 
 // applyPayment records a payment and its splits and moves the installment to paid.

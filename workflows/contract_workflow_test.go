@@ -361,6 +361,25 @@ func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {
 	assert.Equal(t, "paid", view.Installments[1].Status)
 }
 
+func TestPaidThroughALinkRetiresTheOriginalCharge(t *testing.T) {
+	fake := newFake("10.00", "10.00")
+	fake.deletes[2] = activities.GatewayOutcome{Outcome: activities.OutcomePaidAtGateway, Payment: &activities.GatewayPaymentInfo{ID: "pay_2"}}
+	env := newContractEnv(t, fake)
+	viaLink := payment(evReceived, 1, "RECEIVED", "10.00", "8.01")
+	viaLink.Payment.ID = "pay_link_1"
+	signal(env, time.Hour, viaLink)
+	twice := payment(evReceived, 2, "RECEIVED", "10.00", "8.01")
+	twice.Payment.ID = "pay_link_2" // and the original charge pay_2 was paid as well
+	signal(env, 2*time.Hour, twice)
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"DeleteCharge:1", "DeleteCharge:2"}, fake.callsWith("DeleteCharge"), "the charge the client no longer needs is deleted")
+	assert.Equal(t, []string{"RecordContractError:2:installment 2 was paid by pay_link_2 and also by its charge pay_2: refund one of them"},
+		fake.callsWith("RecordContractError"))
+	assert.Equal(t, "pay_link_1", fake.applied[1].AsaasPaymentID)
+}
+
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := range out {
