@@ -10,7 +10,9 @@ import (
 	"billing/domain"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 )
 
 // ActivateContract marks a draft contract active (once) and returns its plan:
@@ -101,6 +103,11 @@ func (a *Activities) EnsureCustomer(ctx context.Context, ref ContractRef) (strin
 	}
 	err = a.inTx(ctx, func(q *dbgen.Queries) error {
 		n, err := q.SetClientAsaasCustomer(ctx, dbgen.SetClientAsaasCustomerParams{AccountID: acct, ID: client.ID, AsaasCustomerID: &cu.ID})
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" { // unique_violation
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"Asaas customer %s (externalReference %s) is already linked to another client of this account", cu.ID, client.ID), ErrTypeAsaasRejected, err)
+		}
 		if err != nil || n == 0 {
 			return err
 		}

@@ -43,8 +43,12 @@ func (a *Activities) ApplyPayment(ctx context.Context, in ApplyPaymentInput) (Pa
 			return err
 		}
 		var chargeID *uuid.UUID
+		// The payment belongs to the installment's charge unless it came through
+		// another Asaas payment (a payment link tied to the installment).
 		if ch, err := q.GetChargeByInstallment(ctx, dbgen.GetChargeByInstallmentParams{AccountID: acct, InstallmentID: inst.ID}); err == nil {
-			chargeID = &ch.ID
+			if in.AsaasPaymentID == "" || in.AsaasPaymentID == ch.AsaasPaymentID {
+				chargeID = &ch.ID
+			}
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}

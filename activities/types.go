@@ -134,6 +134,7 @@ const (
 	EventReceived  = "received"
 	EventProcessed = "processed"
 	EventIgnored   = "ignored"
+	EventFailed    = "failed"
 )
 
 // EventOutcomeInput records what became of a webhook event.

@@ -43,6 +43,10 @@ type ContractActionResult struct {
 	// Installment and InstallmentStatus are set by mark-paid.
 	Installment       *int   `json:"installment,omitempty"`
 	InstallmentStatus string `json:"installment_status,omitempty"`
+	// InProgress: the workflow accepted the action but has not finished it yet
+	// (e.g. Asaas is slow); answered 202 and not stored for Idempotency-Key, so
+	// repeating the request with the same key waits for the same action again.
+	InProgress bool `json:"in_progress,omitempty"`
 }
 
 type markPaidRequest struct {
@@ -168,6 +172,10 @@ func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e 
 	out, err := marshalJSON(res)
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	if res.InProgress {
+		c.Data(http.StatusAccepted, "application/json", out)
 		return
 	}
 	if idem != nil {

@@ -29,11 +29,18 @@ import (
 type TemporalContracts struct {
 	pool     *pgxpool.Pool
 	temporal client.Client
+	wait     time.Duration // how long a request waits for an action to finish
 }
 
 // NewTemporalContracts is the production ContractEngine.
 func NewTemporalContracts(pool *pgxpool.Pool, c client.Client) *TemporalContracts {
-	return &TemporalContracts{pool: pool, temporal: c}
+	return &TemporalContracts{pool: pool, temporal: c, wait: actionWait}
+}
+
+// WithActionWait changes how long requests wait before answering 202.
+func (e *TemporalContracts) WithActionWait(d time.Duration) *TemporalContracts {
+	e.wait = d
+	return e
 }
 
 // Activate validates a draft (installments, split rules, Asaas settings, no due
@@ -156,6 +163,11 @@ func (e *TemporalContracts) MarkPaid(ctx context.Context, a Actor, contractID uu
 	err := e.update(ctx, contractID, workflows.MarkPaidUpdate, updateID("mark-paid", idempotencyKey), workflows.MarkPaidRequest{
 		InstallmentNumber: installment, Amount: req.Amount, PaidOn: req.PaidOn.Format(time.DateOnly), RecordedBy: a.UserID.String(),
 	}, &res)
+	if errors.Is(err, errInProgress) {
+		r := inProgress(contractID, workflows.StatusActive)
+		r.Installment = &installment
+		return r, nil
+	}
 	if err != nil {
 		return ContractActionResult{}, err
 	}
@@ -168,6 +180,9 @@ func (e *TemporalContracts) Cancel(ctx context.Context, a Actor, contractID uuid
 	var res workflows.CancelResult
 	err := e.update(ctx, contractID, workflows.CancelUpdate, updateID("cancel", idempotencyKey),
 		workflows.CancelRequest{Reason: reason, RequestedBy: a.UserID.String()}, &res)
+	if errors.Is(err, errInProgress) {
+		return inProgress(contractID, workflows.StatusActive), nil
+	}
 	if err != nil {
 		return ContractActionResult{}, err
 	}
@@ -181,15 +196,32 @@ func updateID(action, idempotencyKey string) string {
 	return action + "/" + idempotencyKey
 }
 
+// errInProgress: the update was accepted but did not finish within actionWait.
+var errInProgress = errors.New("action accepted, still running")
+
+// actionWait is how long an HTTP request waits for a contract action to finish.
+const actionWait = 20 * time.Second
+
 func (e *TemporalContracts) update(ctx context.Context, contractID uuid.UUID, name, id string, arg, out any) error {
-	handle, err := e.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	waitCtx, cancel := context.WithTimeout(ctx, e.wait)
+	defer cancel()
+	handle, err := e.temporal.UpdateWorkflow(waitCtx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.ContractWorkflowID(contractID.String()), UpdateID: id, UpdateName: name,
-		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
 	if err == nil {
-		err = handle.Get(ctx, out)
+		err = handle.Get(waitCtx, out)
+		if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
+			return errInProgress // accepted (validated), still running: 202
+		}
 	}
 	return updateProblem(err)
+}
+
+// inProgress is the 202 answer of an accepted action that is still running.
+func inProgress(contractID uuid.UUID, status string) ContractActionResult {
+	return ContractActionResult{ContractID: contractID, WorkflowID: workflows.ContractWorkflowID(contractID.String()),
+		Status: status, InProgress: true}
 }
 
 // updateProblem maps a workflow's answer to the HTTP problem a user reads.

@@ -37,6 +37,10 @@ type Options struct {
 	Logger *slog.Logger
 	// HTTPClient delivers webhooks (default: 10s timeout, like Asaas).
 	HTTPClient *http.Client
+	// CustomerSeqStart, when set, starts the customer id sequence there instead of
+	// at the captures' numbers: a simulator restarted against a database that
+	// outlived it (make run) must not hand out customer ids it gave before.
+	CustomerSeqStart int64
 }
 
 // MaxRetryDelay caps the doubling webhook backoff (Asaas's own schedule is not
@@ -95,6 +99,9 @@ func New(opts Options) *Server {
 		ctx:    ctx,
 		cancel: cancel,
 		st:     newState(),
+	}
+	if opts.CustomerSeqStart > 0 {
+		s.st.customerSeq = opts.CustomerSeqStart
 	}
 	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
 		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay,

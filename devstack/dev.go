@@ -112,8 +112,11 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 			return fmt.Errorf("Asaas simulator cannot listen on %s: %w", cfg.SimAddr, err)
 		}
 		cfg.AsaasBaseURL = "http://" + ln.Addr().String()
+		// The simulator forgets everything on restart while PostgreSQL remembers:
+		// customer ids must not repeat across restarts.
 		sim := asaassim.New(asaassim.Options{RetryBase: cfg.SimRetryBase, DuplicateRate: cfg.SimDuplicateRate,
-			ReorderRate: cfg.SimReorderRate, Logger: logger.With("component", "asaas-sim")})
+			ReorderRate: cfg.SimReorderRate, Logger: logger.With("component", "asaas-sim"),
+			CustomerSeqStart: time.Now().Unix() % 1_000_000_000 * 100})
 		defer sim.Close()
 		ids, err := loadSimIdentities(cfg.DevDataDir)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 )
 
 var updateHistories = flag.Bool("update-histories", false, "write the workflow histories of this run to workflows/testdata/histories (replay tests)")
@@ -170,6 +171,14 @@ func TestSeedStepsFiveToSeven(t *testing.T) {
 		desc, err := s.tc.DescribeWorkflowExecution(ctx, workflows.ContractWorkflowID(contract), "")
 		require.NoError(t, err)
 		return desc.WorkflowExecutionInfo.Status == enums.WORKFLOW_EXECUTION_STATUS_COMPLETED
+	})
+
+	// The contract is findable in the Temporal UI by its search attributes.
+	query := fmt.Sprintf(`AccountId = %q AND ContractStatus = "cancelled" AND PaidInstallments = 2`, s.account)
+	s.eventually("the contract is listed by its search attributes", func() bool {
+		list, err := s.tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+		require.NoError(t, err)
+		return len(list.Executions) == 1 && list.Executions[0].Execution.WorkflowId == workflows.ContractWorkflowID(contract)
 	})
 
 	replayAndRecord(t, s, "seed-5-7", workflows.ContractWorkflowID(contract))

@@ -49,6 +49,11 @@ type stack struct {
 }
 
 func newStack(t *testing.T, simOpts asaassim.Options) *stack {
+	return newStackWith(t, simOpts, 0)
+}
+
+// newStackWith sets how long contract actions wait before answering 202 (0: default).
+func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Duration) *stack {
 	t.Helper()
 	s := &stack{t: t, pool: testenv.Postgres(t), tc: testenv.Temporal(t)}
 	s.sim = asaassim.New(simOpts)
@@ -59,8 +64,12 @@ func newStack(t *testing.T, simOpts asaassim.Options) *stack {
 
 	connector := gateway.NewConnector(secretKey, s.simURL)
 	logger := slog.New(slog.DiscardHandler)
+	engine := api.NewTemporalContracts(s.pool, s.tc)
+	if actionWait > 0 {
+		engine.WithActionWait(actionWait)
+	}
 	srv := api.NewServer(api.Deps{Pool: s.pool, Temporal: s.tc, Logger: logger, SecretKey: secretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(s.pool, s.tc)})
+		Asaas: connector, Gateway: connector, Contracts: engine})
 	apiSrv := httptest.NewServer(srv.Handler())
 	t.Cleanup(apiSrv.Close)
 	s.apiURL = apiSrv.URL

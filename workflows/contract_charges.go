@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"billing/activities"
@@ -101,6 +102,15 @@ func rejected(err error) bool {
 		return true
 	}
 	return false
+}
+
+// final reports an activity failure that retries will not fix.
+func final(err error) bool {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) {
+		return false
+	}
+	return appErr.NonRetryable() || slices.Contains(nonRetryable, appErr.Type())
 }
 
 // errorMessage is the innermost application error's message, without the

@@ -1,14 +1,31 @@
 package workflows
 
 import (
+	"fmt"
+
 	"billing/activities"
 
 	"go.temporal.io/sdk/workflow"
 )
 
 // handlePaymentEvent applies one routed Asaas payment event. Every event ends with
-// exactly one activity, which also records the outcome on the webhook event.
+// exactly one activity, which also records the outcome on the webhook event. An
+// event that can never be applied (an error no retry fixes, e.g. a malformed
+// amount) is recorded as failed for a person to look at: one bad event must not
+// stop the contract.
 func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEvent) error {
+	err := w.applyPaymentEvent(ctx, ev)
+	if err == nil || !final(err) {
+		return err
+	}
+	w.logger.Error("payment event could not be applied", "event", ev.EventKey, "error", err)
+	return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
+		AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventFailed,
+		Reason: "could not be applied: " + errorMessage(err), ContractID: w.state.ContractID, Notable: true,
+	}).Get(ctx, nil)
+}
+
+func (w *contractWorkflow) applyPaymentEvent(ctx workflow.Context, ev PaymentEvent) error {
 	inst := w.installment(ev.InstallmentNumber)
 	d := decidePaymentEvent(w.state.Status, inst, ev)
 	ref := w.ref()
@@ -27,6 +44,9 @@ func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEv
 			in.SettledOn = firstNonEmpty(p.PaymentDate, paidOn(p))
 		}
 		if _, err := w.applyPayment(ctx, in); err != nil {
+			return err
+		}
+		if err := w.retireOtherCharge(ctx, inst, p.ID); err != nil {
 			return err
 		}
 	case actSettle:
@@ -68,6 +88,31 @@ func (w *contractWorkflow) handlePaymentEvent(ctx workflow.Context, ev PaymentEv
 	}
 	w.upsertSearchAttributes(ctx)
 	return w.maybeComplete(ctx)
+}
+
+// retireOtherCharge deletes the installment's own charge when the installment was
+// paid through another Asaas payment (a payment link tied to it), so the client
+// cannot pay it a second time. If that charge was paid too, a person must refund
+// one of them: it is surfaced on the contract.
+func (w *contractWorkflow) retireOtherCharge(ctx workflow.Context, inst *InstallmentState, paidWith string) error {
+	if inst.ChargeID == "" || inst.ChargeID == paidWith || inst.ChargeDeleted {
+		return nil
+	}
+	var gw activities.GatewayOutcome
+	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
+		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.ChargeID,
+	}).Get(ctx, &gw)
+	switch {
+	case rejected(err):
+		return w.recordError(ctx, inst.Number, "delete the charge replaced by another payment", err)
+	case err != nil:
+		return err
+	case gw.Outcome == activities.OutcomePaidAtGateway:
+		return w.recordError(ctx, inst.Number, "duplicate payment", fmt.Errorf(
+			"installment %d was paid by %s and also by its charge %s: refund one of them", inst.Number, paidWith, inst.ChargeID))
+	}
+	inst.ChargeDeleted = true
+	return nil
 }
 
 // applyPayment records a payment and its splits and moves the installment to paid.

@@ -339,6 +339,47 @@ func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
 	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED"}, fake.callsWith("RecordEventOutcome"))
 }
 
+func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {
+	fake := newFake("10.00", "10.00")
+	fake.applyErr = map[int]error{1: temporal.NewNonRetryableApplicationError("split allocation: invalid amount: must be positive", ErrTypeInvalidInput, nil)}
+	env := newContractEnv(t, fake)
+	bad := payment(evReceived, 1, "RECEIVED", "10.00", "8.01")
+	bad.Payment.Value = decimal.Zero
+	signal(env, time.Hour, bad)
+	signal(env, 2*time.Hour, payment(evReceived, 2, "RECEIVED", "10.00", "8.01"))
+	var view ContractView
+	at(env, 3*time.Hour, func() { view = query(t, env) })
+	update(env, 4*time.Hour, CancelUpdate, CancelRequest{Reason: "done"}, &updateResult{})
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError(), "one bad event does not fail the contract")
+	require.Len(t, fake.outcomes, 1)
+	assert.Equal(t, activities.EventFailed, fake.outcomes[0].Status)
+	assert.True(t, fake.outcomes[0].Notable)
+	assert.Contains(t, fake.outcomes[0].Reason, "must be positive")
+	assert.Equal(t, "open", view.Installments[0].Status, "nothing was applied for the bad event")
+	assert.Equal(t, "paid", view.Installments[1].Status)
+}
+
+func TestPaidThroughALinkRetiresTheOriginalCharge(t *testing.T) {
+	fake := newFake("10.00", "10.00")
+	fake.deletes[2] = activities.GatewayOutcome{Outcome: activities.OutcomePaidAtGateway, Payment: &activities.GatewayPaymentInfo{ID: "pay_2"}}
+	env := newContractEnv(t, fake)
+	viaLink := payment(evReceived, 1, "RECEIVED", "10.00", "8.01")
+	viaLink.Payment.ID = "pay_link_1"
+	signal(env, time.Hour, viaLink)
+	twice := payment(evReceived, 2, "RECEIVED", "10.00", "8.01")
+	twice.Payment.ID = "pay_link_2" // and the original charge pay_2 was paid as well
+	signal(env, 2*time.Hour, twice)
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"DeleteCharge:1", "DeleteCharge:2"}, fake.callsWith("DeleteCharge"), "the charge the client no longer needs is deleted")
+	assert.Equal(t, []string{"RecordContractError:2:installment 2 was paid by pay_link_2 and also by its charge pay_2: refund one of them"},
+		fake.callsWith("RecordContractError"))
+	assert.Equal(t, "pay_link_1", fake.applied[1].AsaasPaymentID)
+}
+
 func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	for i := range out {

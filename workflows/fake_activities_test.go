@@ -26,6 +26,7 @@ type fakeActivities struct {
 	applied  map[int]activities.ApplyPaymentInput
 	outcomes []activities.EventOutcomeInput
 	route    activities.EventRoute
+	applyErr map[int]error // installment → a final ApplyPayment error
 }
 
 func newFake(values ...string) *fakeActivities {
@@ -87,6 +88,9 @@ func (f *fakeActivities) ApplyPayment(_ context.Context, in activities.ApplyPaym
 	f.record("ApplyPayment:%d:%s:%s:%s", in.Number, in.Origin, in.Amount, in.Status)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.applyErr[in.Number]; err != nil {
+		return activities.PaymentApplied{}, err
+	}
 	if _, dup := f.applied[in.Number]; dup {
 		return activities.PaymentApplied{}, fmt.Errorf("installment %d paid twice", in.Number)
 	}
