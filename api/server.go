@@ -148,7 +148,10 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(shutdownCtx); err != nil {
-			return err
+			// Requests still running after the grace period are cut: the process
+			// is stopping either way, and a cut request is retried by its client.
+			s.deps.Logger.Warn("requests still running at shutdown were closed", "error", err)
+			_ = srv.Close()
 		}
 		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 			return err
