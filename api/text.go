@@ -3,9 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
 )
 
 // Text that cannot be stored as sent is refused before it reaches PostgreSQL:
@@ -157,4 +160,35 @@ func hex4(b []byte, i int) (rune, bool) {
 	}
 	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 32)
 	return rune(n), err == nil
+}
+
+// checkQuery refuses a request whose query string holds text that cannot be stored
+// or compared as sent (422 naming the parameter): the list filters pass it to
+// PostgreSQL, which fails on NUL.
+func checkQuery(c *gin.Context) {
+	query := c.Request.URL.Query()
+	names := make([]string, 0, len(query))
+	for name := range query {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var f fields
+	for _, name := range names {
+		shown := strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", `\u0000`), "\uFFFD")
+		if why := textProblem(name); why != "" {
+			f.add(shown, "%s", why)
+			continue
+		}
+		for _, v := range query[name] {
+			if why := textProblem(v); why != "" {
+				f.add(shown, "%s", why)
+				break
+			}
+		}
+	}
+	if !f.ok() {
+		writeProblem(c, Validation(f.errs...))
+		return
+	}
+	c.Next()
 }
