@@ -114,6 +114,10 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		s.writeError(c, badRequest("The body is not an Asaas webhook: "+err.Error()))
 		return
 	}
+	if why := webhookBodyProblem(raw, ev); why != "" {
+		s.writeError(c, badRequest("The event cannot be stored as sent: "+why))
+		return
+	}
 	event := webhookEvent(acct.id.String(), ev)
 	status, reason := "received", (*string)(nil)
 	if !acct.billingEnabled {
