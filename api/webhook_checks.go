@@ -6,13 +6,38 @@ import (
 	"billing/asaas"
 )
 
+// maxWebhookIDLength bounds the identifiers of a delivery (event id and name,
+// payment and bill ids). Asaas's are a few dozen characters; the event id becomes
+// part of a Temporal workflow ID (at most 1000 bytes) and the ids are indexed in
+// PostgreSQL (an index row holds at most about 2.7 kB).
+const maxWebhookIDLength = 255
+
 // webhookBodyProblem says why a parsed delivery cannot be stored and started as
 // sent, or "" when it can. Such a delivery gets a 400 (a retry cannot fix it)
 // instead of failing in PostgreSQL or Temporal with a 503 that Asaas would retry
 // until it pauses the account's whole queue.
-func webhookBodyProblem(raw []byte, _ asaas.WebhookEvent) string {
+func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
 	if field, why := badJSONText(raw); why != "" {
 		return fmt.Sprintf("%s %s.", field, why)
+	}
+	ids := []struct{ name, value string }{{"id", ev.ID}, {"event", ev.Event}}
+	if ev.Payment != nil {
+		ids = append(ids, struct{ name, value string }{"payment.id", ev.Payment.ID})
+	}
+	if ev.Bill != nil {
+		ids = append(ids, struct{ name, value string }{"bill.id", ev.Bill.ID})
+	}
+	for _, id := range ids {
+		if len(id.value) > maxWebhookIDLength {
+			return fmt.Sprintf("%s is longer than %d characters.", id.name, maxWebhookIDLength)
+		}
+	}
+	// The SDK sends the workflow ID (which holds the event id) in a gRPC header,
+	// which takes printable ASCII only.
+	for i := 0; i < len(ev.ID); i++ {
+		if ev.ID[i] < '!' || ev.ID[i] > '~' {
+			return "id must be printable ASCII without spaces."
+		}
 	}
 	return ""
 }
