@@ -1,9 +1,12 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 
 	"billing/asaas"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // maxWebhookIDLength bounds the identifiers of a delivery (event id and name,
@@ -40,4 +43,16 @@ func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
 		}
 	}
 	return ""
+}
+
+// unstorable reports whether err is PostgreSQL refusing the data itself (class 22,
+// data exception: a number out of numeric's range, text it cannot hold; class 54,
+// program limit: a value too large to index): a property of the delivery that no
+// retry fixes.
+func unstorable(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "54") {
+		return pgErr.Message, true
+	}
+	return "", false
 }
