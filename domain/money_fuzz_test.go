@@ -50,6 +50,9 @@ func FuzzParseMoney(f *testing.F) {
 			if err != nil || !back.Equal(got) {
 				t.Fatalf("round trip of %q gave %s, %v", s, back, err)
 			}
+			if why := domain.AmountProblem(got); why != "" {
+				t.Fatalf("%q was accepted but cannot be stored: %s", s, why)
+			}
 		}
 
 		quoted, merr := json.Marshal(s)
