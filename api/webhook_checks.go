@@ -23,16 +23,16 @@ func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
 	if field, why := badJSONText(raw); why != "" {
 		return fmt.Sprintf("%s %s.", field, why)
 	}
-	ids := []struct{ name, value string }{{"id", ev.ID}, {"event", ev.Event}}
+	ids := map[string]string{"id": ev.ID, "event": ev.Event}
 	if ev.Payment != nil {
-		ids = append(ids, struct{ name, value string }{"payment.id", ev.Payment.ID})
+		ids["payment.id"] = ev.Payment.ID
 	}
 	if ev.Bill != nil {
-		ids = append(ids, struct{ name, value string }{"bill.id", ev.Bill.ID})
+		ids["bill.id"] = ev.Bill.ID
 	}
-	for _, id := range ids {
-		if len(id.value) > maxWebhookIDLength {
-			return fmt.Sprintf("%s is longer than %d characters.", id.name, maxWebhookIDLength)
+	for _, name := range []string{"id", "event", "payment.id", "bill.id"} {
+		if len(ids[name]) > maxWebhookIDLength {
+			return fmt.Sprintf("%s is longer than %d characters.", name, maxWebhookIDLength)
 		}
 	}
 	// The SDK sends the workflow ID (which holds the event id) in a gRPC header,
