@@ -45,9 +45,10 @@ func badJSONText(raw []byte) (field, reason string) {
 		expectKey bool
 	}
 	var stack []frame
-	path := func(extra string) string {
+	// path joins the positions of frames, then extra (a member name being read).
+	path := func(frames []frame, extra string) string {
 		var b strings.Builder
-		for _, f := range stack {
+		for _, f := range frames {
 			if f.array {
 				b.WriteString("[" + strconv.Itoa(f.index) + "]")
 				continue
@@ -96,10 +97,10 @@ func badJSONText(raw []byte) (field, reason string) {
 		case string:
 			isKey := len(stack) > 0 && !stack[len(stack)-1].array && stack[len(stack)-1].expectKey
 			if why := literalProblem(segment); why != "" {
-				if isKey {
-					return path(strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", `\u0000`), "\uFFFD")), why
+				if isKey { // the object's own frame still holds the previous member's name
+					return path(stack[:len(stack)-1], strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", `\u0000`), "\uFFFD")), why
 				}
-				return path(""), why
+				return path(stack, ""), why
 			}
 			if isKey {
 				stack[len(stack)-1].key, stack[len(stack)-1].expectKey = v, false

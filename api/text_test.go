@@ -25,6 +25,7 @@ func TestBadJSONText(t *testing.T) {
 		{"an array of strings", `{"entry_ids":["a","b","c\u0000"]}`, "entry_ids[2]", textNUL},
 		{"after nested containers", `{"a":{"b":[1,[2,{"c":null}]],"d":true},"e":"\u0000"}`, "e", textNUL},
 		{"in a member name", `{"na\u0000me":"x"}`, `na\u0000me`, textNUL},
+		{"in a later member name", `{"a":1,"b":{"c":2,"d\u0000":3}}`, `b.d\u0000`, textNUL},
 		{"a bare string", `"\u0000"`, "", textNUL},
 		{"invalid JSON is left to the decoder", `{"name":"\u0000`, "", ""},
 		{"whitespace around the tokens", " {\n \"name\" : \t\"\\u0000\" } ", "name", textNUL},
