@@ -13,6 +13,7 @@ help:
 	@echo "make run    - Temporal dev server + PostgreSQL migrations + Asaas simulator + worker + API"
 	@echo "make test   - lint, generated-code check and the whole test suite"
 	@echo "make bench  - load, chaos and baseline benchmarks with a report"
+	@echo "make fuzz   - every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make generate - regenerate sqlc code from db/queries and db/schema"
 
 bin/temporal: tools/go.mod tools/go.sum
@@ -47,6 +48,18 @@ test-go: bin/temporal
 	TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 -timeout 12m ./...
 
 test: lint check-generated test-go
+
+# Runs every fuzz target (func Fuzz... in a _test.go file) for FUZZTIME each; new
+# crashers land in <package>/testdata/fuzz/<Target>/ and stay there as regression
+# cases (plain `go test`, hence `make test`, runs them with the seed corpora).
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' '^func Fuzz' . | grep -v '^./tools/' | sort); do \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "== $$target ($$(dirname $$file), $(FUZZTIME))"; \
+			$(GO) test $$(dirname $$file) -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME); \
+		done; \
+	done
 
 # Records workflow histories of real runs for the replay tests (workflows/testdata/histories).
 # Add new ones when workflow code changes on purpose; keep the old ones.

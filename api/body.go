@@ -46,12 +46,19 @@ func body(c *gin.Context) []byte {
 }
 
 // decodeJSON decodes the request body into dst strictly: one JSON object, no unknown
-// fields, no trailing data. An empty body decodes as {} so missing fields are reported
-// by the handler's validation.
+// fields, no trailing data, no text that cannot be stored as sent (422 naming the
+// field). An empty body decodes as {} so missing fields are reported by the handler's
+// validation.
 func decodeJSON(c *gin.Context, dst any) error {
 	raw := bytes.TrimSpace(body(c))
 	if len(raw) == 0 {
 		raw = []byte("{}")
+	}
+	if field, why := badJSONText(raw); why != "" {
+		if field == "" {
+			field = "body"
+		}
+		return Validation(FieldError{Field: field, Message: why})
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

@@ -34,6 +34,9 @@ func idempotencyOf(c *gin.Context) (*idempotency, error) {
 	if len(key) > 255 {
 		return nil, Validation(FieldError{Field: idempotencyHeader, Message: "must be at most 255 characters"})
 	}
+	if why := textProblem(key); why != "" { // HTTP lets bytes over 0x7f through; PostgreSQL text needs UTF-8
+		return nil, Validation(FieldError{Field: idempotencyHeader, Message: why})
+	}
 	h := sha256.New()
 	h.Write([]byte(c.Request.Method + "\n" + c.Request.URL.Path + "\n"))
 	h.Write(body(c))

@@ -57,7 +57,7 @@ func NewServer(deps Deps) *Server {
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
 	engine.POST("/webhooks/asaas", requireWebhookToken, readBody, s.asaasWebhook)
-	s.routesV1(engine.Group("/v1", s.authenticate, readBody))
+	s.routesV1(engine.Group("/v1", s.authenticate, checkQuery, readBody))
 	return s
 }
 

@@ -114,6 +114,10 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		s.writeError(c, badRequest("The body is not an Asaas webhook: "+err.Error()))
 		return
 	}
+	if why := webhookBodyProblem(raw, ev); why != "" {
+		s.writeError(c, badRequest("The event cannot be stored as sent: "+why))
+		return
+	}
 	event := webhookEvent(acct.id.String(), ev)
 	status, reason := "received", (*string)(nil)
 	if !acct.billingEnabled {
@@ -129,6 +133,10 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		AccountID: acct.id, EventKey: event.EventKey, AsaasEventID: nonEmptyPtr(ev.ID), EventType: ev.Event,
 		PaymentID: paymentID, Status: status, Reason: reason, Raw: raw,
 	}); err != nil {
+		if why, ok := unstorable(err); ok {
+			s.writeError(c, badRequest("The event cannot be stored as sent: "+why+"."))
+			return
+		}
 		s.writeError(c, unavailable("The event could not be stored; Asaas will retry.", err))
 		return
 	}

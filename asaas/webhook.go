@@ -123,7 +123,9 @@ func ParseWebhook(body []byte) (WebhookEvent, error) {
 		Payment     json.RawMessage `json:"payment"`
 		Bill        json.RawMessage `json:"bill"`
 	}
-	trimmed := bytes.TrimSpace(body)
+	// JSON's whitespace only: bytes.TrimSpace would also drop Unicode spaces such as
+	// U+00A0 and accept a body that is not JSON (which PostgreSQL's jsonb then refuses).
+	trimmed := bytes.Trim(body, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return WebhookEvent{}, errors.New("asaas: webhook body is not a JSON object")
 	}

@@ -64,6 +64,12 @@ func FuzzAllocate(f *testing.F) {
 	f.Add(int64(100), int64(0), false, rulesBytes(0, 0, 6000, 0, 1, 6000)) // percentages over 100
 	f.Add(int64(0), int64(0), false, []byte{})
 	f.Add(int64(100), int64(101), false, []byte{})
+	f.Add(int64(1), int64(0), false, rulesBytes(0, 4, 10000))                          // 0.01 with one 100% gateway rule
+	f.Add(int64(1), int64(1), false, rulesBytes(2, 0, 0, 0, 1, 5000))                  // all of 0.01 is the fee
+	f.Add(int64(2999), int64(199), false, rulesBytes(0, 0, 10000, 1, 1, 500, 3, 2, 0)) // 100% plus a fixed: shortfall
+	f.Add(int64(2916), int64(0), true, rulesBytes(0, 4, 1000, 1, 5, 500, 3, 1, 0))     // manual: gateway rules become pending
+	f.Add(int64(maxCents), int64(0), true, rulesBytes(1, 0x58, 9999, 0, 1, 3333))      // a fixed rule of 9,999 × 10^11 cents: too large
+	f.Add(int64(maxCents), int64(maxCents-1), false, rulesBytes(0, 0, 1, 0, 1, 9999))  // net 0.01 of the largest payment
 	f.Fuzz(func(t *testing.T, paidArg, feeArg int64, manual bool, ruleData []byte) {
 		paid := paidArg % (maxCents + 1)
 		fee := feeArg % (maxCents + 1)
@@ -108,9 +114,11 @@ func rulesBytes(triples ...int) []byte {
 }
 
 // decodeRules turns fuzzer bytes into rules, 4 bytes a rule: kind (0
-// percentage, 1 fixed, 2 fee, 3 remainder, else unknown), payee and via
-// flag, and a 16-bit parameter (basis points for a percentage, cents for a
-// fixed amount). Rules may be invalid on purpose.
+// percentage, 1 fixed, 2 fee, 3 remainder, else unknown), a flags byte (bits
+// 0-1 the payee, bit 2 via gateway, bits 3-6 a power of ten, at most 11, that
+// scales a fixed amount up to beyond what numeric(14,2) holds), and a 16-bit
+// parameter (basis points for a percentage, cents for a fixed amount). Rules
+// may be invalid on purpose.
 func decodeRules(data []byte) []domain.SplitRule {
 	var rules []domain.SplitRule
 	for len(data) >= 4 && len(rules) < 16 {
@@ -121,7 +129,8 @@ func decodeRules(data []byte) []domain.SplitRule {
 		case 0:
 			rule.Kind, rule.Percent = domain.RulePercentage, decimal.New(param%10_001, -2)
 		case 1:
-			rule.Kind, rule.Amount = domain.RuleFixed, cents(param)
+			scale := min(int32(payeeByte>>3&15), 11)
+			rule.Kind, rule.Amount = domain.RuleFixed, decimal.New(param, scale-2)
 		case 2:
 			rule.Kind = domain.RuleFee
 		case 3:

@@ -51,6 +51,23 @@ func ParseMoneyJSON(raw []byte) (decimal.Decimal, error) {
 	return ParseMoney(text)
 }
 
+// AmountProblem says why d cannot be an amount of the ledger (numeric(14,2)):
+// negative, more than 2 decimal places, or more than MaxMoneyIntegerDigits
+// digits before the point; "" when it can. Whether zero is allowed is the
+// caller's rule. Amounts that did not come through ParseMoney (an Asaas
+// webhook's value) are checked with it before they are recorded.
+func AmountProblem(d decimal.Decimal) string {
+	switch {
+	case d.IsNegative():
+		return "must not be negative"
+	case !hasAtMostTwoPlaces(d):
+		return "must have at most 2 decimal places"
+	case d.GreaterThanOrEqual(maxMoney):
+		return fmt.Sprintf("must have at most %d digits before the decimal point", MaxMoneyIntegerDigits)
+	}
+	return ""
+}
+
 // FormatMoney renders an amount with exactly 2 decimal places ("1234.50"),
 // the form the API returns.
 func FormatMoney(d decimal.Decimal) string {

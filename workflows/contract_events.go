@@ -80,6 +80,11 @@ func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev Paymen
 	case evConfirmed, evReceived, evReceivedInCash, evDunningReceived:
 		switch {
 		case payable(inst.Status):
+			if why := unusableAmounts(p); why != "" {
+				// Applying it would fail for good and end this workflow (or, past
+				// numeric(14,2), retry for ever): the money is recorded as not applied.
+				return ignore("payment %s cannot be applied: %s", p.ID, why)
+			}
 			d := eventDecision{action: actApply, paymentStatus: "received"}
 			if ev.Event == evConfirmed || p.Status == asaasStatusConfirmd {
 				d.paymentStatus = "confirmed"
@@ -121,6 +126,23 @@ func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev Paymen
 		return ignore("charge %s of installment %d needs no change", p.ID, inst.Number)
 	}
 	return ignore("%s does not change a contract", ev.Event)
+}
+
+// unusableAmounts says why a gateway payment's amounts cannot be recorded (the
+// ledger's amounts are positive numeric(14,2)), or "" when they can. A netValue
+// that is zero, negative or above the value is fine: the payment is then taken
+// as having no fee.
+func unusableAmounts(p GatewayPayment) string {
+	if !p.Value.IsPositive() {
+		return fmt.Sprintf("its value %s is not greater than 0", p.Value)
+	}
+	if why := domain.AmountProblem(p.Value); why != "" {
+		return fmt.Sprintf("its value %s %s", p.Value, why)
+	}
+	if why := domain.AmountProblem(p.NetValue.Abs()); why != "" {
+		return fmt.Sprintf("its netValue %s %s", p.NetValue, why)
+	}
+	return ""
 }
 
 func paymentLabel(p *PaymentState) string {

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+
+	"billing/asaas"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// maxWebhookIDLength bounds the identifiers of a delivery (event id and name,
+// payment and bill ids). Asaas's are a few dozen characters; the event id becomes
+// part of a Temporal workflow ID (at most 1000 bytes) and the ids are indexed in
+// PostgreSQL (an index row holds at most about 2.7 kB).
+const maxWebhookIDLength = 255
+
+// webhookBodyProblem says why a parsed delivery cannot be stored and started as
+// sent, or "" when it can. Such a delivery gets a 400 (a retry cannot fix it)
+// instead of failing in PostgreSQL or Temporal with a 503 that Asaas would retry
+// until it pauses the account's whole queue.
+func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
+	if field, why := badJSONText(raw); why != "" {
+		return fmt.Sprintf("%s %s.", field, why)
+	}
+	ids := map[string]string{"id": ev.ID, "event": ev.Event}
+	if ev.Payment != nil {
+		ids["payment.id"] = ev.Payment.ID
+	}
+	if ev.Bill != nil {
+		ids["bill.id"] = ev.Bill.ID
+	}
+	for _, name := range []string{"id", "event", "payment.id", "bill.id"} {
+		if len(ids[name]) > maxWebhookIDLength {
+			return fmt.Sprintf("%s is longer than %d characters.", name, maxWebhookIDLength)
+		}
+	}
+	// The SDK sends the workflow ID (which holds the event id) in a gRPC header,
+	// which takes printable ASCII only.
+	for i := 0; i < len(ev.ID); i++ {
+		if ev.ID[i] < '!' || ev.ID[i] > '~' {
+			return "id must be printable ASCII without spaces."
+		}
+	}
+	return ""
+}
+
+// unstorable reports whether err is PostgreSQL refusing the data itself (class 22,
+// data exception: a number out of numeric's range, text it cannot hold; class 54,
+// program limit: a value too large to index): a property of the delivery that no
+// retry fixes.
+func unstorable(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "54") {
+		return pgErr.Message, true
+	}
+	return "", false
+}
