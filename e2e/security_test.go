@@ -355,8 +355,8 @@ func TestPaymentEventForAnotherInstallmentsPaymentKeepsTheContractAlive(t *testi
 	code, answer := s.postWebhook(s.secret, body)
 	require.Equal(t, http.StatusOK, code, answer)
 	status, reason := s.waitOutcome(s.account, eventID)
-	assert.Equal(t, "ignored", status, reason)
-	assert.Contains(t, reason, "not applied")
+	assert.Equal(t, "failed", status, reason)
+	assert.Contains(t, reason, "could not be applied")
 	assert.Equal(t, before, s.ledger(s.account), "nothing applied")
 	assert.Equal(t, 1, s.count(`SELECT count(*) FROM audit_events WHERE contract_id = $1 AND action = 'webhook.ignored'`, contract))
 

@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"errors"
-	"slices"
 	"time"
 
 	"billing/activities"
@@ -162,35 +160,7 @@ func (w *contractWorkflow) applyNextPayment(ctx workflow.Context) error {
 	} else if !w.payments.ReceiveAsync(&ev) {
 		return nil
 	}
-	return w.locked(ctx, func(ctx workflow.Context) error {
-		err := w.handlePaymentEvent(ctx, ev)
-		reason, permanent := permanentFailure(err)
-		if !permanent {
-			return err
-		}
-		// No retry can apply this event (its activity failed for good, and rolled
-		// back): it is recorded as money not applied, for a person to look at, and
-		// the contract goes on. Failing here would end the workflow and drop every
-		// later payment of the contract.
-		w.logger.Warn("payment event not applied", "event_key", ev.EventKey, "error", err)
-		return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
-			AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventIgnored,
-			Reason: "not applied: " + reason, ContractID: w.state.ContractID, Notable: true,
-		}).Get(ctx, nil)
-	})
-}
-
-// permanentFailure reports whether err is an activity error no retry can fix (one of
-// the non-retryable types), with its message.
-func permanentFailure(err error) (string, bool) {
-	var appErr *temporal.ApplicationError
-	if err == nil || !errors.As(err, &appErr) {
-		return "", false
-	}
-	if !appErr.NonRetryable() && !slices.Contains(nonRetryable, appErr.Type()) {
-		return "", false
-	}
-	return appErr.Error(), true
+	return w.locked(ctx, func(ctx workflow.Context) error { return w.handlePaymentEvent(ctx, ev) })
 }
 
 // closed: cancelled, or completed and past the late-event window.

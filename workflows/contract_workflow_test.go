@@ -341,11 +341,9 @@ func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
 
 func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {
 	fake := newFake("10.00", "10.00")
-	fake.applyErr = map[int]error{1: temporal.NewNonRetryableApplicationError("split allocation: invalid amount: must be positive", ErrTypeInvalidInput, nil)}
+	fake.applyErr = map[int]error{1: temporal.NewNonRetryableApplicationError("Asaas payment pay_1 is already recorded on another installment", ErrTypeInvalidState, nil)}
 	env := newContractEnv(t, fake)
-	bad := payment(evReceived, 1, "RECEIVED", "10.00", "8.01")
-	bad.Payment.Value = decimal.Zero
-	signal(env, time.Hour, bad)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "10.00", "8.01")) // its activity fails for good
 	signal(env, 2*time.Hour, payment(evReceived, 2, "RECEIVED", "10.00", "8.01"))
 	var view ContractView
 	at(env, 3*time.Hour, func() { view = query(t, env) })
@@ -356,7 +354,7 @@ func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {
 	require.Len(t, fake.outcomes, 1)
 	assert.Equal(t, activities.EventFailed, fake.outcomes[0].Status)
 	assert.True(t, fake.outcomes[0].Notable)
-	assert.Contains(t, fake.outcomes[0].Reason, "must be positive")
+	assert.Contains(t, fake.outcomes[0].Reason, "already recorded on another installment")
 	assert.Equal(t, "open", view.Installments[0].Status, "nothing was applied for the bad event")
 	assert.Equal(t, "paid", view.Installments[1].Status)
 }
