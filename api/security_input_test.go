@@ -29,6 +29,9 @@ func newSecurityEnv(t *testing.T) *securityEnv {
 	t.Helper()
 	e := newAPIEnv(t)
 	s := &securityEnv{apiEnv: e, paidBusiness: e.setUpPaidBusiness(t, e.account(t, "Acme", true))}
+	// Routes that call Asaas (payment links, PIX) reach the simulator with the
+	// account's stored key.
+	e.useSimulator(t).adopt(t, sandboxKey)
 	s.draft = e.must(t, http.StatusCreated, s.Token, "POST", "/v1/contracts", map[string]any{
 		"client_id": s.client, "billing_type": "PIX", "total_amount": "300.00", "installment_count": 3,
 		"first_due_date": time.Now().UTC().AddDate(0, 1, 0).Format(dateLayout),
@@ -120,6 +123,10 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 			body("amount", "29.16", "paid_on", today)}},
 		"POST /v1/contracts/{id}/cancel": {bodies: []func(*testing.T) map[string]any{body("reason", "cliente desistiu")},
 			stored: s.storedCancelReason},
+		"POST /v1/payment-links": {bodies: []func(*testing.T) map[string]any{
+			body("name", "Link", "value", "50.00", "billing_type", "PIX", "charge_type", "DETACHED", "description", "d"),
+			body("name", "Link tied", "billing_type", "PIX", "charge_type", "DETACHED", "contract_id", s.contract, "installment", 2),
+			body("name", "Monthly", "value", "50.00", "billing_type", "BOLETO", "charge_type", "RECURRENT", "subscription_cycle", "MONTHLY")}},
 		"POST /v1/payouts": {bodies: []func(*testing.T) map[string]any{func(t *testing.T) map[string]any {
 			return map[string]any{"entry_ids": []any{s.pendingEntry(t)}, "paid_on": today, "method": "PIX", "reference": "E2E"}
 		}}},
