@@ -29,8 +29,10 @@ const (
 // DefaultUserAgent is sent when Options.UserAgent is empty.
 const DefaultUserAgent = "billing/1.0"
 
-// DefaultTimeout bounds a request whose context has no deadline. Asaas
-// answers in well under a second; 20 s leaves room for its slow moments.
+// DefaultTimeout bounds every request, also inside a longer caller deadline (an
+// activity's minute): a call that hangs is cut and retried rather than eating the
+// whole attempt. Asaas answers in well under a second; 20 s leaves room for its
+// slow moments.
 const DefaultTimeout = 20 * time.Second
 
 // maxBodyBytes caps how much of a response is read (a list of 100 payments is ~150 KB).
@@ -58,7 +60,7 @@ type Options struct {
 	APIKey     string // sent as the access_token header
 	UserAgent  string // default DefaultUserAgent
 	HTTPClient *http.Client
-	// Timeout bounds each request whose context has no deadline; default DefaultTimeout.
+	// Timeout bounds each request (the caller's deadline still applies when earlier); default DefaultTimeout.
 	Timeout time.Duration
 }
 
@@ -119,11 +121,8 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 		}
 		reqBody = bytes.NewReader(b)
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout) // the earlier of the two deadlines wins
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, reqBody)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrInvalidRequest, op, err)

@@ -83,6 +83,18 @@ func TestIsRetryableWithoutAnAnswer(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.True(t, asaas.IsRetryable(err))
 	})
+	t.Run("own timeout inside a longer caller deadline", func(t *testing.T) {
+		srv := hangingServer(t)
+		c := asaas.New(asaas.Options{BaseURL: srv.URL, APIKey: testKey, Timeout: 50 * time.Millisecond})
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		start := time.Now()
+		_, err := c.GetPayment(ctx, "pay_1")
+		require.Error(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Less(t, time.Since(start), 30*time.Second, "the request's own timeout cut it, not the caller's minute")
+		assert.True(t, asaas.IsRetryable(err))
+	})
 	t.Run("http.Client timeout", func(t *testing.T) {
 		srv := hangingServer(t)
 		c := asaas.New(asaas.Options{BaseURL: srv.URL, APIKey: testKey, HTTPClient: &http.Client{Timeout: 50 * time.Millisecond}})
