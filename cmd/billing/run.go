@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"billing/activities"
 	"billing/api"
 	"billing/asaassim"
 	"billing/config"
@@ -16,7 +15,6 @@ import (
 	"billing/gateway"
 	"billing/temporalclient"
 	"billing/worker"
-	"billing/workflows"
 )
 
 func runDev(ctx context.Context, cfg config.Config, _ []string) error {
@@ -64,25 +62,7 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
-	if err := cfg.RequireSecretKey(); err != nil {
-		return err
-	}
-	logger := cfg.NewLogger(os.Stderr).With("component", "worker")
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	tc, err := temporalclient.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	if err := temporalclient.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, workflows.SearchAttributes()); err != nil {
-		return err
-	}
-	logger.Info("polling", "task_queue", workflows.TaskQueue)
-	return worker.Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger, Gateway: gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)})
+	return worker.RunProcess(ctx, cfg, cfg.NewLogger(os.Stderr).With("component", "worker"))
 }
 
 func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
