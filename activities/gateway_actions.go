@@ -63,6 +63,10 @@ func (a *Activities) DeleteCharge(ctx context.Context, in DeleteChargeInput) (Ga
 		switch {
 		case asaas.IsNotFound(err):
 			outcome = OutcomeChargeNotFound
+		case asaas.IsRetryable(err):
+			// The refusal is only understood once the charge is read: a failed read
+			// is retried, never turned into the refusal (which would stop the cancel).
+			return GatewayOutcome{}, gatewayError(err)
 		case err != nil:
 			return GatewayOutcome{}, gatewayError(callErr)
 		case p.Deleted:
