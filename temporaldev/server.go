@@ -47,7 +47,12 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	args := []string{"server", "start-dev", "--ip", host, "--port", port,
 		"--namespace", o.Namespace, "--log-level", "error",
-		"--dynamic-config-value", "frontend.enableServerVersionCheck=false"}
+		"--dynamic-config-value", "frontend.enableServerVersionCheck=false",
+		// One partition per task queue: on one machine, with a handful of pollers,
+		// four partitions can leave a task waiting for forwarding (a bench history
+		// showed ApplyPayment scheduled → started after 2 s).
+		"--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
+		"--dynamic-config-value", "matching.numTaskqueueWritePartitions=1"}
 	if o.DBFile != "" {
 		args = append(args, "--db-filename", o.DBFile)
 	}

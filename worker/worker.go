@@ -14,7 +14,12 @@ import (
 
 // New builds a worker with every workflow and activity registered.
 func New(c client.Client, deps activities.Deps) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// More long polls than the SDK's 2 each: a payment is a chain of short
+		// workflow and activity tasks, and each waits for a free poller.
+		MaxConcurrentWorkflowTaskPollers: 8,
+		MaxConcurrentActivityTaskPollers: 8,
+	})
 	workflows.Register(w)
 	activities.Register(w, deps)
 	return w

@@ -34,9 +34,11 @@ func dbActivity(ctx workflow.Context) workflow.Context {
 
 // gatewayActivity: calls to Asaas. 429, 5xx and timeouts are retried with backoff
 // (activities honour Retry-After through NextRetryDelay); validation errors are not.
+// An attempt is one or two calls of at most asaas.DefaultTimeout (20 s) each; 45 s
+// also bounds how long an attempt lost with a crashed worker waits to be retried.
 func gatewayActivity(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
+		StartToCloseTimeout: 45 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        time.Second,
 			BackoffCoefficient:     2,
