@@ -7,12 +7,13 @@ GO    ?= go
 TOOLS := $(GO) tool -modfile=tools/go.mod
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null | grep -v '^tools/')
 
-.PHONY: run test test-go lint generate check-generated build bench fuzz histories clean help
+.PHONY: run test test-go lint generate check-generated build bench bench-scale fuzz histories clean help
 
 help:
 	@echo "make run    - Temporal dev server + PostgreSQL migrations + Asaas simulator + worker + API"
 	@echo "make test   - lint, generated-code check and the whole test suite"
-	@echo "make bench  - load, chaos and baseline benchmarks with a report"
+	@echo "make bench  - load, chaos and baseline benchmarks with a report (under 10 minutes)"
+	@echo "make bench-scale - the worker's memory with 10,000 open contracts (about 9 minutes)"
 	@echo "make fuzz   - every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make generate - regenerate sqlc code from db/queries and db/schema"
 
@@ -65,6 +66,16 @@ fuzz:
 # Add new ones when workflow code changes on purpose; keep the old ones.
 histories: bin/temporal
 	TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 ./e2e -update-histories
+
+# The load/chaos harness (billing loadtest) against a stack it starts: an in-memory
+# Temporal dev server, a fresh database on DATABASE_URL's server (dropped after),
+# the simulator, the API and a worker process. Prints a report and writes it to
+# bench/results/<time>.json and latest.json. BENCH_FLAGS scales it (billing loadtest -h).
+bench: bin/temporal bin/billing
+	./bin/billing loadtest -out bench/results $(BENCH_FLAGS)
+
+bench-scale: bin/temporal bin/billing
+	./bin/billing loadtest -out bench/results/scale -phases scale -scale 10000 $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin .data

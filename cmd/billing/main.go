@@ -27,6 +27,7 @@ var commands = map[string]command{
 	"asaas-sim": {"serve the Asaas v3 simulator", runAsaasSim},
 	"accounts":  {"accounts create --name N --email E | enable-billing --account ID | disable-billing --account ID", runAccounts},
 	"tokens":    {"tokens create --account ID --email E: issue another API token for a user", runTokens},
+	"loadtest":  {"load, chaos and baseline benchmarks against a stack it starts (make bench); -h for flags", runLoadtest},
 }
 
 func usage() {
