@@ -28,6 +28,8 @@ type PaymentData struct {
 	ClientPaymentDate string `json:",omitempty"`
 	ConfirmedDate     string `json:",omitempty"`
 	Deleted           bool   `json:",omitempty"`
+	// FromLink: the payment was created through a payment link (not by us).
+	FromLink bool `json:",omitempty"`
 }
 
 // BillData is a bill payment's status snapshot.

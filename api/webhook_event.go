@@ -26,6 +26,7 @@ func webhookEvent(accountID string, ev asaas.WebhookEvent) activities.WebhookEve
 		if d, ok := p.ConfirmedDate.Get(); ok {
 			pd.ConfirmedDate = d.String()
 		}
+		pd.FromLink = p.PaymentLink != nil && *p.PaymentLink != ""
 		if _, _, ours := domain.ParseChargeReference(p.ExternalRef()); ours {
 			pd.ExternalReference = p.ExternalRef()
 		}

@@ -147,7 +147,7 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 		}
 	}
 
-	p.say("chaos: %d payments, manual payments and cancellations, 8 at a time", len(actions))
+	p.say("chaos: %d payments, manual payments and cancellations, 32 at a time", len(actions))
 	var outcomeMu sync.Mutex
 	outcome := func(m map[string]int, k string) { outcomeMu.Lock(); m[k]++; outcomeMu.Unlock() }
 	pay := func(c *chaosContract, n int) error {
@@ -157,7 +157,7 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 		}
 		return b.sim.Pay(chargeID[fmt.Sprintf("%s#%d", c.id, n)], asaassim.PayOptions{BillingType: method})
 	}
-	err = parallel(ctx, len(actions), 8, func(ctx context.Context, i int) error {
+	err = parallel(ctx, len(actions), 32, func(ctx context.Context, i int) error {
 		defer acted.Add(1)
 		a := actions[i]
 		switch a.kind {

@@ -29,6 +29,7 @@ func AsaasEventWorkflow(ctx workflow.Context, ev AsaasEventInput) (activities.Ev
 		Payment: GatewayPayment{
 			ID: p.ID, Status: p.Status, BillingType: p.BillingType, Value: p.Value, NetValue: p.NetValue,
 			PaymentDate: p.PaymentDate, ClientPaymentDate: p.ClientPaymentDate, ConfirmedDate: p.ConfirmedDate, Deleted: p.Deleted,
+			FromLink: p.FromLink,
 		},
 	}
 	err := workflow.SignalExternalWorkflow(ctx, ContractWorkflowID(route.ContractID), "", PaymentEventSignal, signal).Get(ctx, nil)

@@ -145,6 +145,7 @@ type GatewayPayment struct {
 	ClientPaymentDate string `json:",omitempty"`
 	ConfirmedDate     string `json:",omitempty"`
 	Deleted           bool   `json:",omitempty"`
+	FromLink          bool   `json:",omitempty"` // created through a payment link
 }
 
 // MarkPaidRequest records a payment made outside the gateway.

@@ -16,6 +16,7 @@ const (
 	evRefunded          = "PAYMENT_REFUNDED"
 	evDeleted           = "PAYMENT_DELETED"
 	evRestored          = "PAYMENT_RESTORED"
+	evCreated           = "PAYMENT_CREATED"
 	asaasStatusInCash   = "RECEIVED_IN_CASH"
 	asaasStatusConfirmd = "CONFIRMED"
 )
@@ -42,6 +43,7 @@ const (
 	actReverse
 	actChargeDeleted
 	actChargeRestored
+	actRetireDuplicate
 )
 
 // eventDecision is what one payment event does to one installment.
@@ -117,6 +119,14 @@ func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev Paymen
 	case evDeleted:
 		if payable(inst.Status) && inst.ChargeID == p.ID && !inst.ChargeDeleted {
 			return eventDecision{action: actChargeDeleted, reason: "charge deleted at Asaas"}
+		}
+		return ignore("charge %s of installment %d needs no change", p.ID, inst.Number)
+	case evCreated:
+		// Asaas has no idempotency key: a create that timed out may still land
+		// after its retry created the charge we recorded. That second charge is
+		// ours (our externalReference, no payment link) and must go.
+		if inst.ChargeID != "" && p.ID != inst.ChargeID && !p.FromLink && !p.Deleted && (p.Status == "PENDING" || p.Status == "OVERDUE") {
+			return eventDecision{action: actRetireDuplicate, reason: fmt.Sprintf("second charge %s of installment %d (a timed-out create that landed after its retry); deleted at Asaas", p.ID, inst.Number)}
 		}
 		return ignore("charge %s of installment %d needs no change", p.ID, inst.Number)
 	case evRestored:

@@ -80,6 +80,8 @@ func (w *contractWorkflow) applyPaymentEvent(ctx workflow.Context, ev PaymentEve
 			return err
 		}
 		inst.ChargeDeleted = deleted
+	case actRetireDuplicate:
+		return w.retireDuplicateCharge(ctx, inst, ev, d.reason)
 	default:
 		return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
 			AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: activities.EventIgnored,
@@ -140,4 +142,34 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// retireDuplicateCharge deletes a second charge of an installment at Asaas and
+// records the event with what was done (audited as notable). A second charge
+// paid before it could be deleted is left: its payment event applies it.
+func (w *contractWorkflow) retireDuplicateCharge(ctx workflow.Context, inst *InstallmentState, ev PaymentEvent, reason string) error {
+	status := activities.EventProcessed
+	if workflow.GetVersion(ctx, "retire-duplicate-charge", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		status, reason = activities.EventIgnored, fmt.Sprintf("charge %s of installment %d needs no change", ev.Payment.ID, inst.Number)
+	} else {
+		var gw activities.GatewayOutcome
+		err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
+			ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: ev.Payment.ID,
+		}).Get(ctx, &gw)
+		switch {
+		case rejected(err):
+			reason = fmt.Sprintf("second charge %s of installment %d could not be deleted at Asaas: %s", ev.Payment.ID, inst.Number, errorMessage(err))
+			if err := w.recordError(ctx, inst.Number, "delete a second charge", err); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case gw.Outcome == activities.OutcomePaidAtGateway:
+			reason = fmt.Sprintf("second charge %s of installment %d was paid before it could be deleted; its payment event applies it", ev.Payment.ID, inst.Number)
+		}
+	}
+	return workflow.ExecuteActivity(dbActivity(ctx), a.RecordEventOutcome, activities.EventOutcomeInput{
+		AccountID: w.state.AccountID, EventKey: ev.EventKey, Status: status, Reason: reason,
+		ContractID: w.state.ContractID, Notable: status == activities.EventProcessed,
+	}).Get(ctx, nil)
 }

@@ -393,3 +393,38 @@ func sorted(s []string) []string {
 func decodeArgs(can *workflow.ContinueAsNewError, out any) error {
 	return converter.GetDefaultDataConverter().FromPayloads(can.Input, out)
 }
+
+// A create that timed out may land at Asaas after its retry created the charge we
+// recorded: the second charge is deleted; a link's payment or our own charge is not.
+func TestSecondChargeOfAnInstallmentIsDeleted(t *testing.T) {
+	cases := []struct {
+		name    string
+		id      string
+		link    bool
+		status  string
+		deletes []string
+		outcome string
+	}{
+		{"late duplicate", "pay_dup_1", false, "PENDING", []string{"DeleteCharge:1"}, "processed"},
+		{"our own charge echoed", "pay_1", false, "PENDING", nil, "ignored"},
+		{"created through a payment link", "pay_link_1", true, "PENDING", nil, "ignored"},
+		{"already received", "pay_dup_1", false, "RECEIVED", nil, "ignored"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFake("10.00", "10.00")
+			env := newContractEnv(t, fake)
+			created := payment(evCreated, 1, tc.status, "10.00", "9.01")
+			created.Payment.ID, created.Payment.FromLink = tc.id, tc.link
+			signal(env, time.Hour, created)
+			signal(env, 2*time.Hour, payment(evReceived, 1, "RECEIVED", "10.00", "9.01"))
+			signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "10.00", "9.01"))
+			env.ExecuteWorkflow(ContractWorkflow, input())
+			require.NoError(t, env.GetWorkflowError())
+			assert.Equal(t, tc.deletes, fake.callsWith("DeleteCharge"))
+			outcomes := fake.callsWith("RecordEventOutcome")
+			require.Len(t, outcomes, 1)
+			assert.Contains(t, outcomes[0], tc.outcome)
+		})
+	}
+}
