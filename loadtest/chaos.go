@@ -172,6 +172,11 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 			go func() { defer wg.Done(); payErr = pay(a.contract, a.number) }()
 			go func() { defer wg.Done(); markErr = b.markPaid(ctx, a.contract.id, a.number) }()
 			wg.Wait()
+			var refused *apiError
+			if errors.As(markErr, &refused) && refused.Status != http.StatusConflict {
+				// Only a conflict means the gateway payment won; anything else is a defect.
+				return fmt.Errorf("mark %s#%d paid: %w", a.contract.id, a.number, markErr)
+			}
 			outcome(res.ManualOutcomes, raceOutcome("gateway", payErr, "manual", markErr))
 		case "cancel_race":
 			var wg sync.WaitGroup

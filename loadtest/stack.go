@@ -158,7 +158,7 @@ func serve(s *stack, h http.Handler) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	s.onClose(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
