@@ -30,7 +30,13 @@ func (a *Activities) ReceiveInCash(ctx context.Context, in ReceiveInCashInput) (
 		return GatewayOutcome{}, gatewayError(callErr)
 	}
 	p, err := cl.GetPayment(ctx, in.AsaasPaymentID)
-	if err != nil {
+	switch {
+	case asaas.IsRetryable(err):
+		// The refusal is only understood once the charge is read: a failed read is
+		// retried, never turned into the refusal (a 422 for a charge the customer
+		// paid a moment before, which must be a 409).
+		return GatewayOutcome{}, gatewayError(err)
+	case err != nil:
 		return GatewayOutcome{}, gatewayError(callErr)
 	}
 	switch p.Status {
