@@ -13,6 +13,7 @@ import (
 
 	"billing/asaas"
 	"billing/db/dbgen"
+	"billing/domain"
 	"billing/gateway"
 
 	"github.com/google/uuid"
@@ -146,9 +147,5 @@ func parseDay(s string) time.Time {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t
 	}
-	now := time.Now().In(saoPaulo)
-	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return domain.Day(time.Now())
 }
-
-// saoPaulo is Asaas's clock (UTC-3, no daylight saving since 2019).
-var saoPaulo = time.FixedZone("America/Sao_Paulo", -3*3600)

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"fmt"
 
 	"billing/asaas"
 
@@ -56,4 +57,9 @@ func rejectionMessage(err error) string {
 		return msg
 	}
 	return err.Error()
+}
+
+// invalidInput: a request that can never succeed as sent.
+func invalidInput(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidInput, nil)
 }

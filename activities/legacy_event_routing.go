@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
 	"billing/asaas"
+	"billing/bills"
 	"billing/db/dbgen"
 	"billing/domain"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 )
+
+// Retired: the routing activity of AsaasEventWorkflow (workflows/asaas_event_workflow.go).
+// The webhook handler now routes and signals itself (package webhooks); this stays
+// registered only for event workflows started before that change, and goes with
+// AsaasEventWorkflow (see there for when).
 
 // RouteWebhookEvent decides what a stored webhook event is for. Bill events are
 // tracked right here; payment events of our charges go to their contract;
@@ -43,7 +46,10 @@ func (a *Activities) RouteWebhookEvent(ctx context.Context, ev WebhookEvent) (Ev
 			if ev.Bill == nil || ev.Bill.ID == "" {
 				return done(EventIgnored, "bill event without a readable bill object")
 			}
-			reason, err := trackBill(ctx, q, acct, ev)
+			b := ev.Bill
+			reason, err := bills.Track(ctx, q, acct, bills.Event{Key: ev.EventKey, Event: ev.Event, DateCreated: ev.DateCreated,
+				BillID: b.ID, Status: b.Status, Value: b.Value, DueDate: b.DueDate, PaymentDate: b.PaymentDate,
+				ReceiptURL: b.TransactionReceiptURL, FailReasons: b.FailReasons, CanBeCancelled: b.CanBeCancelled})
 			if err != nil {
 				return err
 			}
@@ -75,85 +81,17 @@ func (a *Activities) RouteWebhookEvent(ctx context.Context, ev WebhookEvent) (Ev
 	return route, err
 }
 
-// trackBill records a bill event in the timeline and moves the bill's status
-// forward only (an older event arriving late stays in the timeline).
-func trackBill(ctx context.Context, q *dbgen.Queries, acct uuid.UUID, ev WebhookEvent) (string, error) {
-	b := ev.Bill
-	status := b.Status
-	if status == "" {
-		status = domain.BillStatusOfEvent(ev.Event)
-	}
-	eventAt := eventTime(ev.DateCreated)
-	params := dbgen.InsertBillParams{
-		AccountID: acct, AsaasBillID: b.ID, Status: status, Value: decimal.NullDecimal{Decimal: b.Value, Valid: true},
-		DueDate: day(b.DueDate), PaymentDate: day(b.PaymentDate), TransactionReceiptUrl: nonEmpty(b.TransactionReceiptURL),
-		FailReasons: nonEmpty(b.FailReasons), CanBeCancelled: &b.CanBeCancelled, StatusEventAt: eventAt,
-	}
-	bill, err := q.GetBillForUpdate(ctx, dbgen.GetBillForUpdateParams{AccountID: acct, AsaasBillID: b.ID})
-	moved := false
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		if bill, err = q.InsertBill(ctx, params); errors.Is(err, pgx.ErrNoRows) {
-			// Inserted concurrently by another event of the same bill: lock it and compare.
-			if bill, err = q.GetBillForUpdate(ctx, dbgen.GetBillForUpdateParams{AccountID: acct, AsaasBillID: b.ID}); err != nil {
-				return "", err
-			}
-			moved, err = advanceBill(ctx, q, bill, params)
-		} else {
-			moved = err == nil
-		}
-	case err == nil:
-		moved, err = advanceBill(ctx, q, bill, params)
-	}
-	if err != nil {
-		return "", err
-	}
-	if _, err := q.InsertBillStatus(ctx, dbgen.InsertBillStatusParams{AccountID: acct, BillID: bill.ID, Status: status,
-		AsaasEventID: ev.EventKey, EventCreatedAt: eventAt}); err != nil {
-		return "", err
-	}
-	if moved {
-		return "bill " + b.ID + " is " + status, nil
-	}
-	return fmt.Sprintf("bill %s stays %s (a %s event does not move it back); kept in its timeline", b.ID, bill.Status, status), nil
-}
-
-func advanceBill(ctx context.Context, q *dbgen.Queries, bill dbgen.Bill, p dbgen.InsertBillParams) (bool, error) {
-	if !domain.BillStatusAdvances(bill.Status, p.Status) {
-		return false, nil
-	}
-	return true, q.UpdateBillStatus(ctx, dbgen.UpdateBillStatusParams{
-		AccountID: bill.AccountID, ID: bill.ID, Status: p.Status, Value: p.Value, DueDate: p.DueDate, PaymentDate: p.PaymentDate,
-		TransactionReceiptUrl: p.TransactionReceiptUrl, FailReasons: p.FailReasons, CanBeCancelled: p.CanBeCancelled, StatusEventAt: p.StatusEventAt,
-	})
-}
-
-func day(s string) *time.Time {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return &t
-	}
-	return nil
-}
-
-// eventTime reads Asaas's "YYYY-MM-DD HH:MM:SS" (São Paulo time).
-func eventTime(s string) *time.Time {
-	if t, err := time.ParseInLocation(time.DateTime, strings.TrimSpace(s), saoPaulo); err == nil {
-		return &t
-	}
-	return nil
-}
-
 // RecordEventOutcome records what became of a webhook event, with an audit line
-// when it concerned a contract.
+// when it concerned a contract. Kept for contract runs on the first event path
+// (workflows/contract_events_v0.go) and for AsaasEventWorkflow.
 func (a *Activities) RecordEventOutcome(ctx context.Context, in EventOutcomeInput) error {
 	acct, err := uuid.Parse(in.AccountID)
 	if err != nil {
 		return notFound("account %q", in.AccountID)
 	}
 	return a.inTx(ctx, func(q *dbgen.Queries) error {
-		n, err := q.SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct, EventKey: in.EventKey, Status: in.Status, Reason: &in.Reason})
-		if err != nil || n == 0 {
-			return err // n == 0: recorded by an earlier attempt
+		if err := setOutcome(ctx, q, acct, in.EventKey, in.Status, in.Reason); err != nil {
+			return err
 		}
 		cid, err := uuid.Parse(in.ContractID)
 		if err != nil || !in.Notable {

@@ -20,7 +20,7 @@ type storedEvent struct {
 	minute                 int // received at(minute)
 }
 
-// storeWebhookEvent records a delivery as the receiver and the event workflow do.
+// storeWebhookEvent records a delivery as the receiver and the contract workflow do.
 func (e *apiEnv) storeWebhookEvent(t *testing.T, accountID uuid.UUID, ev storedEvent) uuid.UUID {
 	t.Helper()
 	ctx := context.Background()
@@ -28,10 +28,9 @@ func (e *apiEnv) storeWebhookEvent(t *testing.T, accountID uuid.UUID, ev storedE
 	raw, err := json.Marshal(map[string]any{"id": ev.key, "event": ev.eventType, "dateCreated": "2026-07-24 12:00:00",
 		"payment": map[string]any{"id": payment, "value": 29.16, "status": "RECEIVED"}})
 	require.NoError(t, err)
-	n, err := dbgen.New(e.pool).InsertWebhookEvent(ctx, dbgen.InsertWebhookEventParams{AccountID: accountID, EventKey: ev.key,
+	_, err = dbgen.New(e.pool).InsertWebhookEvent(ctx, dbgen.InsertWebhookEventParams{AccountID: accountID, EventKey: ev.key,
 		AsaasEventID: &ev.key, EventType: ev.eventType, PaymentID: &payment, Status: "received", Raw: raw})
 	require.NoError(t, err)
-	require.EqualValues(t, 1, n)
 	if ev.status != "received" {
 		reason := "because " + ev.status
 		_, err := dbgen.New(e.pool).SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: accountID, EventKey: ev.key, Status: ev.status, Reason: &reason})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"billing/gateway"
+	"billing/webhooks"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -32,13 +33,15 @@ type Deps struct {
 	// Gateway gives the account's Asaas client for the PIX QR code and payment links
 	// (nil: 501).
 	Gateway *gateway.Connector
+	// Webhooks tunes webhook ingestion (zero: the defaults).
+	Webhooks webhooks.Options
 }
 
 // Server holds the routes and their dependencies.
 type Server struct {
-	deps         Deps
-	engine       *gin.Engine
-	webhookCache webhookAccounts
+	deps     Deps
+	engine   *gin.Engine
+	webhooks *webhooks.Ingestor
 }
 
 // NewServer builds the router.
@@ -47,7 +50,7 @@ func NewServer(deps Deps) *Server {
 	engine := gin.New()
 	engine.HandleMethodNotAllowed = true
 	engine.Use(gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
-	s := &Server{deps: deps, engine: engine}
+	s := &Server{deps: deps, engine: engine, webhooks: webhooks.New(deps.Pool, deps.Temporal, deps.Logger, deps.Webhooks)}
 	engine.NoRoute(func(c *gin.Context) { writeProblem(c, NotFound("route "+c.Request.Method+" "+c.Request.URL.Path)) })
 	engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
@@ -56,7 +59,7 @@ func NewServer(deps Deps) *Server {
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
-	engine.POST("/webhooks/asaas", requireWebhookToken, readBody, s.asaasWebhook)
+	engine.POST("/webhooks/asaas", s.authenticateWebhook, readBody, s.asaasWebhook)
 	s.routesV1(engine.Group("/v1", s.authenticate, checkQuery, readBody))
 	return s
 }
@@ -136,8 +139,16 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 	return s.ServeListener(ctx, ln)
 }
 
-// ServeListener is Serve on an existing listener (tests pick a free port).
+// RunWebhookRelay signals, until ctx ends, the webhook events Temporal did not
+// take when they arrived (webhooks.Ingestor.RunRelay). ServeListener runs it.
+func (s *Server) RunWebhookRelay(ctx context.Context) { s.webhooks.RunRelay(ctx) }
+
+// ServeListener is Serve on an existing listener (tests pick a free port), with
+// the webhook relay running beside it.
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	relayCtx, stopRelay := context.WithCancel(ctx)
+	defer stopRelay()
+	go s.RunWebhookRelay(relayCtx)
 	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

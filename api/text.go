@@ -3,9 +3,11 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -192,4 +194,70 @@ func checkQuery(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// duplicateKey returns the path of the first object key a JSON body holds twice,
+// letter case aside ("payment" and "PAYMENT" are one key to encoding/json), or ""
+// when there is none (or the body is not JSON, which other checks report).
+func duplicateKey(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var walk func(path string) (string, error)
+	walk = func(path string) (string, error) {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		delim, ok := tok.(json.Delim)
+		if !ok {
+			return "", nil
+		}
+		switch delim {
+		case '{':
+			seen := map[string]bool{}
+			for dec.More() {
+				keyTok, err := dec.Token()
+				if err != nil {
+					return "", err
+				}
+				key, _ := keyTok.(string)
+				child := key
+				if path != "" {
+					child = path + "." + key
+				}
+				folded := foldKey(key)
+				if seen[folded] {
+					return child, nil
+				}
+				seen[folded] = true
+				if dup, err := walk(child); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		case '[':
+			for i := 0; dec.More(); i++ {
+				if dup, err := walk(fmt.Sprintf("%s[%d]", path, i)); dup != "" || err != nil {
+					return dup, err
+				}
+			}
+		}
+		_, err = dec.Token() // the closing delimiter
+		return "", err
+	}
+	dup, _ := walk("")
+	return dup
+}
+
+// foldKey maps every key that strings.EqualFold (and so encoding/json) takes for
+// the same one to one string: each rune becomes the smallest of its case orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }

@@ -1,18 +1,15 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 
 	"billing/asaas"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // maxWebhookIDLength bounds the identifiers of a delivery (event id and name,
-// payment and bill ids). Asaas's are a few dozen characters; the event id becomes
-// part of a Temporal workflow ID (at most 1000 bytes) and the ids are indexed in
-// PostgreSQL (an index row holds at most about 2.7 kB).
+// payment and bill ids). Asaas's are a few dozen characters; the event id travels
+// in a Temporal signal and the ids are indexed in PostgreSQL (an index row holds
+// at most about 2.7 kB).
 const maxWebhookIDLength = 255
 
 // webhookBodyProblem says why a parsed delivery cannot be stored and started as
@@ -43,16 +40,4 @@ func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
 		}
 	}
 	return ""
-}
-
-// unstorable reports whether err is PostgreSQL refusing the data itself (class 22,
-// data exception: a number out of numeric's range, text it cannot hold; class 54,
-// program limit: a value too large to index): a property of the delivery that no
-// retry fixes.
-func unstorable(err error) (string, bool) {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "54") {
-		return pgErr.Message, true
-	}
-	return "", false
 }

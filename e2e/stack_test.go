@@ -72,6 +72,9 @@ func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Durati
 		Asaas: connector, Gateway: connector, Contracts: engine})
 	apiSrv := httptest.NewServer(srv.Handler())
 	t.Cleanup(apiSrv.Close)
+	relayCtx, stopRelay := context.WithCancel(context.Background())
+	t.Cleanup(stopRelay)
+	go srv.RunWebhookRelay(relayCtx)
 	s.apiURL = apiSrv.URL
 
 	w := worker.New(s.tc, activities.Deps{Pool: s.pool, Logger: logger, Gateway: connector})

@@ -62,3 +62,20 @@ func interactiveGatewayActivity(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
+
+// localDBActivity: the PostgreSQL write of a contract's event, run by the
+// workflow worker itself inside the workflow task. A few quick attempts; past
+// them the caller falls back to dbActivity, which retries until the database
+// answers again.
+func localDBActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 20 * time.Second,
+		StartToCloseTimeout:    5 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        200 * time.Millisecond,
+			BackoffCoefficient:     2,
+			MaximumInterval:        2 * time.Second,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}

@@ -73,13 +73,6 @@ func TestEventHandledByRoutingAloneSendsNoSignal(t *testing.T) {
 	assert.Equal(t, []string{"RouteWebhookEvent:evt_b"}, fake.callsWith("RouteWebhookEvent"))
 }
 
-func TestEventKey(t *testing.T) {
-	assert.Equal(t, "evt_123", EventKey("evt_123", []byte(`{"x":1}`)))
-	k1 := EventKey("", []byte(`{"event":"PAYMENT_RECEIVED"}`))
-	k2 := EventKey("", []byte(`{"event":"PAYMENT_RECEIVED"}`))
-	k3 := EventKey("", []byte(`{"event":"PAYMENT_RECEIVED" }`))
-	assert.Equal(t, k1, k2, "the same bytes redelivered dedupe")
-	assert.NotEqual(t, k1, k3)
-	assert.Len(t, k1, len("sha256:")+64)
+func TestAsaasEventWorkflowID(t *testing.T) {
 	assert.Equal(t, "asaas-event/a/evt_1", AsaasEventWorkflowID("a", "evt_1"))
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // The public contract of the contract workflow: everything a caller (the API, the
-// webhook-event workflow, the Temporal UI) needs to address it. Payloads carry ids,
+// webhook handler, the Temporal UI) needs to address it. Payloads carry ids,
 // amounts, dates and statuses only, never personal data.
 
 // ContractWorkflowID is the one workflow of a contract: starting it twice answers
@@ -18,7 +18,8 @@ import (
 func ContractWorkflowID(contractID string) string { return "contract/" + contractID }
 
 const (
-	// PaymentEventSignal carries an Asaas payment event routed by the event workflow.
+	// PaymentEventSignal carries an Asaas payment event; the webhook handler sends
+	// it for every event in ContractEvents whose charge reference names the contract.
 	PaymentEventSignal = "payment-event"
 	// MarkPaidUpdate records a manual payment (the API passes Idempotency-Key as the update ID).
 	MarkPaidUpdate = "mark-paid"
@@ -95,7 +96,16 @@ type ContractState struct {
 	// continued as new: moved from the signal channel into the state (no activity
 	// in between), so a burst can neither be lost nor keep a run from ending.
 	Pending []PaymentEvent `json:",omitempty"`
+	// SeenEvents are the keys of the latest events this contract decided, oldest
+	// first (at most MaxSeenEvents): a redelivered event is dropped before any
+	// decision. The installments' state is the dedupe of last resort.
+	SeenEvents  []string  `json:",omitempty"`
+	CancelledAt time.Time `json:",omitempty"`
 }
+
+// MaxSeenEvents bounds ContractState.SeenEvents (about 4 events per installment
+// of a 120-installment contract).
+const MaxSeenEvents = 500
 
 // InstallmentState is one installment: its charge and, once paid, its payment.
 type InstallmentState struct {
@@ -126,12 +136,23 @@ type ContractView struct {
 	NextDueDate      string `json:",omitempty"`
 }
 
-// PaymentEvent is the signal the event workflow sends for a payment of ours.
+// PaymentEvent is the signal the webhook handler sends for a payment of ours.
 type PaymentEvent struct {
-	EventKey          string // webhook event key, so the outcome is recorded on it
-	Event             string // PAYMENT_RECEIVED, ...
+	EventKey string // webhook event key: the dedupe key, and the row the outcome goes to
+	Event    string // PAYMENT_RECEIVED, ...
+	// AccountID is the account whose webhook secret delivered the event; the
+	// contract ignores an event of another account. "" from the retired event
+	// workflow, which checked it before signalling.
+	AccountID         string `json:",omitempty"`
 	InstallmentNumber int
 	Payment           GatewayPayment
+}
+
+// ContractEvents are the Asaas payment events a contract acts on; the webhook
+// handler records any other event of our charges as ignored without signalling.
+var ContractEvents = []string{
+	evCreated, evConfirmed, evReceived, evReceivedInCash, evDunningReceived,
+	evOverdue, evRefunded, evDeleted, evRestored,
 }
 
 // GatewayPayment is the part of an Asaas payment the workflow decides on.

@@ -3,22 +3,23 @@ package workflows
 import (
 	"fmt"
 
+	"billing/asaas"
 	"billing/domain"
 )
 
-// Asaas payment events the contract acts on (the full list is in asaas/).
+// Asaas payment events the contract acts on (ContractEvents lists them).
 const (
-	evConfirmed         = "PAYMENT_CONFIRMED"
-	evReceived          = "PAYMENT_RECEIVED"
+	evConfirmed         = asaas.EventPaymentConfirmed
+	evReceived          = asaas.EventPaymentReceived
 	evReceivedInCash    = "PAYMENT_RECEIVED_IN_CASH" // named in the module's release notes; Asaas sends PAYMENT_RECEIVED
-	evDunningReceived   = "PAYMENT_DUNNING_RECEIVED"
-	evOverdue           = "PAYMENT_OVERDUE"
-	evRefunded          = "PAYMENT_REFUNDED"
-	evDeleted           = "PAYMENT_DELETED"
-	evRestored          = "PAYMENT_RESTORED"
-	evCreated           = "PAYMENT_CREATED"
-	asaasStatusInCash   = "RECEIVED_IN_CASH"
-	asaasStatusConfirmd = "CONFIRMED"
+	evDunningReceived   = asaas.EventPaymentDunningReceived
+	evOverdue           = asaas.EventPaymentOverdue
+	evRefunded          = asaas.EventPaymentRefunded
+	evDeleted           = asaas.EventPaymentDeleted
+	evRestored          = asaas.EventPaymentRestored
+	evCreated           = asaas.EventPaymentCreated
+	asaasStatusInCash   = asaas.StatusReceivedInCash
+	asaasStatusConfirmd = asaas.StatusConfirmed
 )
 
 // Installment statuses, as strings in the serialised state.
@@ -64,18 +65,27 @@ func moneyEvent(event string) bool {
 	return false
 }
 
-// decidePaymentEvent is the contract's second dedupe (after the event workflow's
-// ID): the decision depends only on the installment's current state, so a
-// duplicate, late or out-of-order event finds nothing left to do.
+// decidePaymentEvent is the first event path's decision (contract_events_v0.go):
+// a cancelled contract closed at once, so it took nothing more.
 func decidePaymentEvent(contractStatus string, inst *InstallmentState, ev PaymentEvent) eventDecision {
+	if inst != nil && contractStatus == StatusCancelled {
+		return eventDecision{action: actIgnore, reason: "the contract is cancelled", notable: moneyEvent(ev.Event)}
+	}
+	return decideForInstallment(inst, ev)
+}
+
+// decideForInstallment is what one payment event does to one installment. The
+// decision depends only on the installment's current state, so a duplicate, late
+// or out-of-order event finds nothing left to do (the dedupe of last resort,
+// after the webhook row and the contract's seen event keys). A cancelled
+// contract's paid installments still take their refunds, and its stray charges
+// are still retired.
+func decideForInstallment(inst *InstallmentState, ev PaymentEvent) eventDecision {
 	ignore := func(format string, args ...any) eventDecision {
 		return eventDecision{action: actIgnore, reason: fmt.Sprintf(format, args...), notable: moneyEvent(ev.Event)}
 	}
 	if inst == nil {
 		return ignore("the contract has no installment %d", ev.InstallmentNumber)
-	}
-	if contractStatus == StatusCancelled {
-		return ignore("the contract is cancelled")
 	}
 	p := ev.Payment
 	switch ev.Event {

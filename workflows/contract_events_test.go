@@ -26,6 +26,7 @@ func TestDecidePaymentEvent(t *testing.T) {
 	ev := func(event, status string) PaymentEvent {
 		return PaymentEvent{Event: event, InstallmentNumber: 1, Payment: GatewayPayment{ID: "pay_1", Status: status, Value: decimal.RequireFromString("100")}}
 	}
+	other := func(e PaymentEvent) PaymentEvent { e.Payment.ID = "pay_2"; return e }
 	cases := []struct {
 		name     string
 		contract string
@@ -61,6 +62,9 @@ func TestDecidePaymentEvent(t *testing.T) {
 		{"unknown event", StatusActive, open, ev("PAYMENT_SOMETHING_NEW", "PENDING"), actIgnore, "", false},
 		{"unknown installment", StatusActive, nil, ev(evReceived, "RECEIVED"), actIgnore, "", false},
 		{"completed contract still takes refunds", StatusCompleted, received, ev(evRefunded, "REFUNDED"), actReverse, "", false},
+		{"refund of another payment than the applied one", StatusActive, received, other(ev(evRefunded, "REFUNDED")), actIgnore, "", false},
+		{"refund of another payment of a card installment", StatusActive, confirmed, other(ev(evRefunded, "REFUNDED")), actIgnore, "", false},
+		{"refund of another payment than a manual one", StatusActive, manual, other(ev(evRefunded, "REFUNDED")), actIgnore, "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,4 +81,38 @@ func TestDecidePaymentEvent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// From the one-hop event path on, a cancelled contract keeps listening for its
+// late-event window: its paid installments take their refunds and a stray
+// charge of ours is retired, but no money is applied to a cancelled installment.
+func TestDecideForACancelledContractsInstallments(t *testing.T) {
+	cancelled := &InstallmentState{Number: 2, Status: instCancelled, ChargeID: "pay_2", ChargeDeleted: true}
+	kept := &InstallmentState{Number: 1, Status: instPaid, ChargeID: "pay_1",
+		Payment: &PaymentState{ID: "p1", AsaasPaymentID: "pay_1", Origin: "gateway", Status: "received"}}
+	ev := func(event, id, status string) PaymentEvent {
+		return PaymentEvent{Event: event, InstallmentNumber: 1, Payment: GatewayPayment{ID: id, Status: status, Value: decimal.RequireFromString("100")}}
+	}
+	cases := []struct {
+		name    string
+		inst    *InstallmentState
+		ev      PaymentEvent
+		want    eventAction
+		notable bool
+	}{
+		{"a kept payment's refund reverses it", kept, ev(evRefunded, "pay_1", "REFUNDED"), actReverse, false},
+		{"money for a cancelled installment is for a person", cancelled, ev(evReceived, "pay_2", "RECEIVED"), actIgnore, true},
+		{"a stray charge created after the cancel is retired", cancelled, ev(evCreated, "pay_9", "PENDING"), actRetireDuplicate, false},
+		{"the deleted charge's own late creation event", cancelled, ev(evCreated, "pay_2", "PENDING"), actIgnore, false},
+		{"its deletion event", cancelled, ev(evDeleted, "pay_2", "PENDING"), actIgnore, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := decideForInstallment(tc.inst, tc.ev)
+			assert.Equal(t, tc.want, d.action, d.reason)
+			assert.Equal(t, tc.notable, d.notable)
+		})
+	}
+	assert.Equal(t, actIgnore, decidePaymentEvent(StatusCancelled, kept, ev(evRefunded, "pay_1", "REFUNDED")).action,
+		"runs on the first event path closed at once and took nothing")
 }

@@ -69,7 +69,7 @@ func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (
 			}
 			if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
 				// The customer paid through Asaas first: that payment is the real one.
-				if _, err := w.applyPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
+				if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
 					return err
 				}
 				w.upsertSearchAttributes(ctx)
@@ -81,7 +81,7 @@ func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (
 					inst.Number, gw.Payment.ID), ErrTypeAlreadyPaid)
 			}
 		}
-		res, err := w.applyPayment(ctx, activities.ApplyPaymentInput{
+		res, err := w.recordPayment(ctx, activities.ApplyPaymentInput{
 			ContractRef: w.ref(), Number: inst.Number, Origin: activities.OriginManual,
 			AsaasPaymentID: chargeIfLive(inst), Amount: req.Amount, Net: req.Amount,
 			PaidOn: req.PaidOn, Status: activities.PaymentReceived, SettledOn: req.PaidOn, RecordedBy: req.RecordedBy,
@@ -167,7 +167,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 					return err
 				}
 				if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
-					if _, err := w.applyPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
+					if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
 						return err
 					}
 					out.Kept = append(out.Kept, inst.Number)
@@ -187,6 +187,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 			w.installment(n).Status = instCancelled
 		}
 		w.state.Status = StatusCancelled
+		w.state.CancelledAt = workflow.Now(ctx)
 		out.Cancelled = cancelled
 		w.upsertSearchAttributes(ctx)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"billing/activities"
+	"billing/domain"
 
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/log"
@@ -24,6 +25,9 @@ func ContractWorkflow(ctx workflow.Context, in ContractInput) error {
 }
 
 type contractWorkflow struct {
+	// version is the run's event path: workflow.DefaultVersion (contract_events_v0.go)
+	// for runs that started before the one-hop change, oneHopEvents after it.
+	version  workflow.Version
 	input    ContractInput
 	opts     ContractOptions
 	state    ContractState
@@ -33,8 +37,20 @@ type contractWorkflow struct {
 	wake     *wakeTimer
 }
 
+// changeOneHopEvents versions the event path: the webhook handler signals the
+// contract, which applies every pending event in one workflow task through one
+// local activity each, dedupes on event keys, keeps a timer that is due earlier
+// than needed, and lingers after cancellation (docs/architecture.md).
+const (
+	changeOneHopEvents = "one-hop-events"
+	oneHopEvents       = workflow.Version(1)
+)
+
 // wakeTimer is the one timer the contract keeps: the next overdue check, or the end
-// of the late-event window. It is replaced only when its deadline changes.
+// of the late-event window. It is replaced only when its deadline changes (from
+// oneHopEvents on, only when it moves earlier: a timer that fires early finds
+// nothing to do and is armed again, which costs less than replacing it on every
+// payment).
 type wakeTimer struct {
 	at     time.Time
 	future workflow.Future
@@ -73,6 +89,7 @@ func (w *contractWorkflow) ref() activities.ContractRef {
 }
 
 func (w *contractWorkflow) run(ctx workflow.Context) error {
+	w.version = workflow.GetVersion(ctx, changeOneHopEvents, workflow.DefaultVersion, oneHopEvents)
 	if err := w.locked(ctx, w.start); err != nil {
 		return err
 	}
@@ -86,9 +103,12 @@ func (w *contractWorkflow) run(ctx workflow.Context) error {
 		}); err != nil {
 			return err
 		}
+		if w.version >= oneHopEvents && w.shouldContinueAsNew(ctx) {
+			continue // what is pending moves to the next run, which applies it
+		}
 		switch {
 		case w.hasPayment():
-			if err := w.applyNextPayment(ctx); err != nil {
+			if err := w.applyPayments(ctx); err != nil {
 				return err
 			}
 		case w.wakeDue():
@@ -151,27 +171,35 @@ func (w *contractWorkflow) hasPayment() bool {
 	return len(w.state.Pending) > 0 || w.payments.Len() > 0
 }
 
-// applyNextPayment applies the oldest payment event: those carried from the
-// previous run first, then the signal channel's.
-func (w *contractWorkflow) applyNextPayment(ctx workflow.Context) error {
-	var ev PaymentEvent
-	if len(w.state.Pending) > 0 {
-		ev, w.state.Pending = w.state.Pending[0], w.state.Pending[1:]
-	} else if !w.payments.ReceiveAsync(&ev) {
-		return nil
+// applyPayments applies what payment events have arrived: all of them in one
+// go from oneHopEvents on, the oldest one before.
+func (w *contractWorkflow) applyPayments(ctx workflow.Context) error {
+	if w.version == workflow.DefaultVersion {
+		return w.applyNextPayment(ctx)
 	}
-	return w.locked(ctx, func(ctx workflow.Context) error { return w.handlePaymentEvent(ctx, ev) })
+	return w.applyPendingEvents(ctx)
 }
 
-// closed: cancelled, or completed and past the late-event window.
+// closed: completed (or, from oneHopEvents on, cancelled) and past the late-event
+// window. Before, a cancelled contract closed at once.
 func (w *contractWorkflow) closed(ctx workflow.Context) bool {
-	switch w.state.Status {
-	case StatusCancelled:
+	end, ok := w.lateWindowEnd()
+	if w.state.Status == StatusCancelled && !ok {
 		return true
-	case StatusCompleted:
-		return !workflow.Now(ctx).Before(w.state.CompletedAt.Add(w.opts.LateEventWindow))
 	}
-	return false
+	return ok && !workflow.Now(ctx).Before(end)
+}
+
+// lateWindowEnd is when a closed contract stops listening for late events
+// (refunds and chargebacks of its payments, stray charges to retire).
+func (w *contractWorkflow) lateWindowEnd() (time.Time, bool) {
+	switch {
+	case w.state.Status == StatusCompleted:
+		return w.state.CompletedAt.Add(w.opts.LateEventWindow), true
+	case w.state.Status == StatusCancelled && w.version >= oneHopEvents:
+		return w.state.CancelledAt.Add(w.opts.LateEventWindow), true
+	}
+	return time.Time{}, false
 }
 
 func (w *contractWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
@@ -185,7 +213,7 @@ func (w *contractWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
 func (w *contractWorkflow) drain(ctx workflow.Context) error {
 	for {
 		for w.hasPayment() {
-			if err := w.applyNextPayment(ctx); err != nil {
+			if err := w.applyPayments(ctx); err != nil {
 				return err
 			}
 		}
@@ -223,37 +251,39 @@ func (w *contractWorkflow) continueAsNew(ctx workflow.Context) error {
 	return workflow.NewContinueAsNewError(ctx, ContractWorkflow, next)
 }
 
-// nextWake is when the workflow must act without a message: the day after the
-// earliest open due date (Asaas marks charges overdue at midnight in São Paulo,
-// 03:00 UTC), or the end of the late-event window of a completed contract.
+// nextWake is when the workflow must act without a message: when the earliest
+// open installment becomes overdue (Asaas marks charges overdue at midnight in
+// São Paulo), or the end of the late-event window of a closed contract.
 func (w *contractWorkflow) nextWake() (time.Time, bool) {
-	switch w.state.Status {
-	case StatusCompleted:
-		return w.state.CompletedAt.Add(w.opts.LateEventWindow), true
-	case StatusActive:
-		var earliest time.Time
-		for _, inst := range w.state.Installments {
-			if inst.Status != instOpen {
-				continue
-			}
-			due, err := time.Parse(time.DateOnly, inst.DueDate)
-			if err != nil {
-				continue
-			}
-			at := due.AddDate(0, 0, 1).Add(3 * time.Hour)
-			if earliest.IsZero() || at.Before(earliest) {
-				earliest = at
-			}
-		}
-		return earliest, !earliest.IsZero()
+	if end, ok := w.lateWindowEnd(); ok {
+		return end, true
 	}
-	return time.Time{}, false
+	if w.state.Status != StatusActive {
+		return time.Time{}, false
+	}
+	var earliest time.Time
+	for _, inst := range w.state.Installments {
+		if inst.Status != instOpen {
+			continue
+		}
+		due, err := time.Parse(time.DateOnly, inst.DueDate)
+		if err != nil {
+			continue
+		}
+		if at := domain.OverdueAt(due); earliest.IsZero() || at.Before(earliest) {
+			earliest = at
+		}
+	}
+	return earliest, !earliest.IsZero()
 }
 
 func (w *contractWorkflow) armWakeTimer(ctx workflow.Context) {
 	at, ok := w.nextWake()
 	if w.wake != nil && ok && w.wake.at.Equal(at) {
 		return
+	}
+	if w.version >= oneHopEvents && w.wake != nil && (!ok || w.wake.at.Before(at)) {
+		return // an earlier timer stays: it wakes, finds nothing due and is armed again
 	}
 	if w.wake != nil {
 		w.wake.cancel()
@@ -279,22 +309,18 @@ func (w *contractWorkflow) onWake(ctx workflow.Context) error {
 	if w.state.Status != StatusActive {
 		return nil
 	}
-	now := workflow.Now(ctx)
-	var late []int
-	for _, inst := range w.state.Installments {
-		if inst.Status != instOpen {
-			continue
-		}
-		if due, err := time.Parse(time.DateOnly, inst.DueDate); err == nil && now.After(due.AddDate(0, 0, 1)) {
-			late = append(late, inst.Number)
-		}
-	}
+	late := overdueInstallments(w.state.Installments, workflow.Now(ctx))
 	if len(late) == 0 {
 		return nil
 	}
-	if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
-		ContractRef: w.ref(), Numbers: late, Source: "timer",
-	}).Get(ctx, nil); err != nil {
+	if w.version == workflow.DefaultVersion {
+		if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
+			ContractRef: w.ref(), Numbers: late, Source: "timer",
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+	} else if _, err := w.runEvent(ctx, activities.ContractEventInput{ContractRef: w.ref(), Action: activities.ActionOverdue,
+		Numbers: late, Source: "timer"}); err != nil {
 		return err
 	}
 	for _, n := range late {
@@ -302,6 +328,21 @@ func (w *contractWorkflow) onWake(ctx workflow.Context) error {
 	}
 	w.upsertSearchAttributes(ctx)
 	return nil
+}
+
+// overdueInstallments are the open installments overdue at now (domain.IsOverdue:
+// never on the due day itself).
+func overdueInstallments(installments []InstallmentState, now time.Time) []int {
+	var late []int
+	for _, inst := range installments {
+		if inst.Status != instOpen {
+			continue
+		}
+		if due, err := time.Parse(time.DateOnly, inst.DueDate); err == nil && domain.IsOverdue(due, now) {
+			late = append(late, inst.Number)
+		}
+	}
+	return late
 }
 
 func (w *contractWorkflow) installment(n int) *InstallmentState {

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -36,7 +34,7 @@ func input() ContractInput {
 
 func payment(event string, n int, status, value, net string) PaymentEvent {
 	return PaymentEvent{
-		EventKey: "evt_" + event + "_" + status, Event: event, InstallmentNumber: n,
+		EventKey: "evt_" + event + "_" + status + "_" + itoa(n), Event: event, InstallmentNumber: n,
 		Payment: GatewayPayment{ID: "pay_" + itoa(n), Status: status, BillingType: "PIX",
 			Value: decimal.RequireFromString(value), NetValue: decimal.RequireFromString(net),
 			ClientPaymentDate: "2030-01-05", PaymentDate: "2030-01-05"},
@@ -87,7 +85,9 @@ func TestContractPaidByWebhooksCompletesOnce(t *testing.T) {
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
 	signal(env, 2*time.Hour, payment(evConfirmed, 2, "CONFIRMED", "100.00", "96.52"))
 	signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "96.52"))
-	signal(env, 4*time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01")) // duplicate, other event id
+	again := payment(evReceived, 1, "RECEIVED", "100.00", "98.01")
+	again.EventKey = "evt_PAYMENT_RECEIVED_RECEIVED_1_again"
+	signal(env, 4*time.Hour, again) // the same payment again, under another event id
 	var mid ContractView
 	at(env, 5*time.Hour, func() { mid = query(t, env) })
 	signal(env, 6*time.Hour, payment(evReceived, 3, "RECEIVED", "100.00", "98.01"))
@@ -102,7 +102,7 @@ func TestContractPaidByWebhooksCompletesOnce(t *testing.T) {
 		"ApplyPayment:3:gateway:100:received",
 	}, fake.callsWith("ApplyPayment"), "one payment per installment; CONFIRMED then RECEIVED is one payment")
 	assert.Equal(t, []string{"SettlePayment:2"}, fake.callsWith("SettlePayment"))
-	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_1_again"}, fake.callsWith("RecordEventOutcome"))
 	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
 
 	assert.Equal(t, 2, mid.PaidInstallments)
@@ -130,7 +130,7 @@ func TestOverdueByTimerWhenNoEventCame(t *testing.T) {
 	assert.Equal(t, "open", beforeDue.Installments[0].Status)
 	assert.Equal(t, "overdue", afterDue.Installments[0].Status)
 	assert.Equal(t, []string{"MarkOverdue:[1]:timer"}, fake.callsWith("MarkOverdue"))
-	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_OVERDUE_OVERDUE"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_OVERDUE_OVERDUE_1"}, fake.callsWith("RecordEventOutcome"))
 	assert.Equal(t, []string{"ApplyPayment:1:gateway:50:received"}, fake.callsWith("ApplyPayment"))
 }
 
@@ -156,7 +156,7 @@ func TestMarkPaidManualThenEchoedWebhookIsIgnored(t *testing.T) {
 	assert.Equal(t, "user-9", fake.applied[1].RecordedBy)
 	assert.Equal(t, "pay_1", fake.applied[1].AsaasPaymentID)
 	assert.True(t, fake.applied[1].Net.Equal(fake.applied[1].Amount), "manual: no gateway fee")
-	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_IN_CASH"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_IN_CASH_1"}, fake.callsWith("RecordEventOutcome"))
 }
 
 func TestMarkPaidFindsGatewayPaymentFirst(t *testing.T) {
@@ -278,17 +278,17 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 	for n := 1; n <= 3; n++ {
 		signal(env, time.Duration(n)*time.Hour, payment(evReceived, n, "RECEIVED", "10.00", "8.01"))
 	}
-	// While payment 3 is being applied, the server suggests continue-as-new and
-	// payment 4 arrives at that very moment: it must be applied (drained) before
-	// the run ends, and carried in the state.
-	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
-		var in activities.ApplyPaymentInput
-		if info.ActivityType.Name == "ApplyPayment" && args.Get(&in) == nil && in.Number == 3 {
-			env.SetContinueAsNewSuggested(true)
-			env.SignalWorkflow(PaymentEventSignal, payment(evReceived, 4, "RECEIVED", "10.00", "8.01"))
-		}
-	})
+	// While installment 5 is being marked paid, the server suggests continue-as-new
+	// and payment 4 arrives at that very moment: the run waits for the update to
+	// finish and carries payment 4 in the state, not lost and not applied twice.
+	var res updateResult
+	update(env, 4*time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 5, Amount: decimal.RequireFromString("10.00"), PaidOn: "2030-01-02"}, &res)
+	fake.onCash = func(n int) {
+		env.SetContinueAsNewSuggested(true)
+		env.SignalWorkflow(PaymentEventSignal, payment(evReceived, 4, "RECEIVED", "10.00", "8.01"))
+	}
 	env.ExecuteWorkflow(ContractWorkflow, in)
+	require.NoError(t, res.err)
 
 	var can *workflow.ContinueAsNewError
 	require.True(t, errors.As(env.GetWorkflowError(), &can), "%v", env.GetWorkflowError())
@@ -304,10 +304,12 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 		}
 	}
 	applied := len(fake.callsWith("ApplyPayment"))
-	assert.Equal(t, 3, applied)
+	assert.Equal(t, 4, applied, "1, 2 and 3 by webhook, 5 by hand")
 	assert.Equal(t, applied, paid, "every payment applied so far is in the carried state")
 	require.Len(t, next.State.Pending, 1, "the payment signalled at the moment of the suggestion is carried, not lost")
 	assert.Equal(t, 4, next.State.Pending[0].InstallmentNumber)
+	assert.Equal(t, []string{"evt_PAYMENT_RECEIVED_RECEIVED_1", "evt_PAYMENT_RECEIVED_RECEIVED_2", "evt_PAYMENT_RECEIVED_RECEIVED_3"},
+		next.State.SeenEvents, "the keys of the events decided are carried")
 
 	// The next run issues nothing again and finishes the contract.
 	fake2 := newFake()
@@ -320,9 +322,11 @@ func TestContinueAsNewCarriesTheWholeState(t *testing.T) {
 	require.NoError(t, env2.GetWorkflowError())
 	assert.Empty(t, fake2.callsWith("ActivateContract"))
 	assert.Empty(t, fake2.callsWith("IssueCharge"))
-	assert.Equal(t, []string{"ApplyPayment:4:gateway:10:received", "ApplyPayment:5:gateway:10:received", "ApplyPayment:6:gateway:10:received"},
+	assert.Equal(t, []string{"ApplyPayment:4:gateway:10:received", "ApplyPayment:6:gateway:10:received"},
 		fake2.callsWith("ApplyPayment"), "the carried payment first, then the new ones")
-	assert.Len(t, fake2.callsWith("RecordEventOutcome:ignored"), 4, "already-paid ones are duplicates")
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_5"}, fake2.callsWith("RecordEventOutcome"),
+		"the echo of the manual payment is recorded as such")
+	assert.Len(t, fake2.callsWith("RecordEventOutcome"), 1, "redeliveries of decided events are dropped by their keys, in either run")
 	assert.Equal(t, []string{"CompleteContract"}, fake2.callsWith("CompleteContract"))
 }
 
@@ -336,7 +340,7 @@ func TestReceivedBeforeConfirmedIsOnePayment(t *testing.T) {
 	require.NoError(t, env.GetWorkflowError())
 	assert.Equal(t, []string{"ApplyPayment:1:gateway:100:received"}, fake.callsWith("ApplyPayment"))
 	assert.Empty(t, fake.callsWith("SettlePayment"), "a late CONFIRMED does not move a received payment back")
-	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED"}, fake.callsWith("RecordEventOutcome"))
+	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_CONFIRMED_CONFIRMED_1"}, fake.callsWith("RecordEventOutcome"))
 }
 
 func TestAnEventThatCanNeverApplyIsRecordedAndTheContractGoesOn(t *testing.T) {

@@ -26,7 +26,9 @@ type fakeActivities struct {
 	applied  map[int]activities.ApplyPaymentInput
 	outcomes []activities.EventOutcomeInput
 	route    activities.EventRoute
-	applyErr map[int]error // installment → a final ApplyPayment error
+	applyErr map[int]error    // installment → a final ApplyPayment error
+	onApply  func(number int) // called as a payment is applied, outside the lock
+	onCash   func(number int) // called as a charge is received in cash, outside the lock
 }
 
 func newFake(values ...string) *fakeActivities {
@@ -86,6 +88,9 @@ func (f *fakeActivities) RecordContractError(_ context.Context, in activities.Co
 
 func (f *fakeActivities) ApplyPayment(_ context.Context, in activities.ApplyPaymentInput) (activities.PaymentApplied, error) {
 	f.record("ApplyPayment:%d:%s:%s:%s", in.Number, in.Origin, in.Amount, in.Status)
+	if f.onApply != nil {
+		f.onApply(in.Number)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.applyErr[in.Number]; err != nil {
@@ -128,6 +133,9 @@ func (f *fakeActivities) RecordEventOutcome(_ context.Context, in activities.Eve
 
 func (f *fakeActivities) ReceiveInCash(_ context.Context, in activities.ReceiveInCashInput) (activities.GatewayOutcome, error) {
 	f.record("ReceiveInCash:%d", in.Number)
+	if f.onCash != nil {
+		f.onCash(in.Number)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cash.Outcome == "" {
@@ -161,4 +169,39 @@ func (f *fakeActivities) CompleteContract(_ context.Context, _ activities.Comple
 func (f *fakeActivities) RouteWebhookEvent(_ context.Context, ev activities.WebhookEvent) (activities.EventRoute, error) {
 	f.record("RouteWebhookEvent:%s", ev.EventKey)
 	return f.route, nil
+}
+
+// ApplyContractEvent is the one activity of the event path; the fake records each
+// decision under the name of the activity that used to carry it, so a test reads
+// the same whichever path ran.
+func (f *fakeActivities) ApplyContractEvent(ctx context.Context, in activities.ContractEventInput) (activities.ContractEventResult, error) {
+	switch in.Action {
+	case activities.ActionApply:
+		p, err := f.ApplyPayment(ctx, *in.Payment)
+		return activities.ContractEventResult{Status: activities.EventProcessed, Payment: &p}, err
+	case activities.ActionSettle:
+		f.record("SettlePayment:%d", in.Number)
+	case activities.ActionOverdue:
+		numbers := in.Numbers
+		if len(numbers) == 0 {
+			numbers = []int{in.Number}
+		}
+		f.record("MarkOverdue:%v:%s", numbers, in.Source)
+	case activities.ActionReverse:
+		f.record("ReversePayment:%d", in.Number)
+	case activities.ActionChargeDeleted, activities.ActionChargeRestored:
+		f.record("RecordChargeDeleted:%d:%v", in.Number, in.Action == activities.ActionChargeDeleted)
+	case activities.ActionRecord:
+		acct := in.AccountID
+		if in.EventAccountID != "" {
+			acct = in.EventAccountID
+		}
+		if err := f.RecordEventOutcome(ctx, activities.EventOutcomeInput{AccountID: acct, EventKey: in.EventKey,
+			Status: in.Status, Reason: in.Reason, ContractID: in.ContractID, Notable: in.Notable}); err != nil {
+			return activities.ContractEventResult{}, err
+		}
+	default:
+		return activities.ContractEventResult{}, fmt.Errorf("unknown action %q", in.Action)
+	}
+	return activities.ContractEventResult{Status: activities.EventProcessed}, nil
 }

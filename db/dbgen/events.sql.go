@@ -78,7 +78,7 @@ func (q *Queries) GetPaymentLink(ctx context.Context, arg GetPaymentLinkParams) 
 }
 
 const getWebhookEvent = `-- name: GetWebhookEvent :one
-SELECT id, account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw, received_at, processed_at FROM webhook_events WHERE account_id = $1 AND id = $2
+SELECT id, account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw, received_at, processed_at, contract_id, relay_at, relay_attempts FROM webhook_events WHERE account_id = $1 AND id = $2
 `
 
 type GetWebhookEventParams struct {
@@ -101,6 +101,9 @@ func (q *Queries) GetWebhookEvent(ctx context.Context, arg GetWebhookEventParams
 		&i.Raw,
 		&i.ReceivedAt,
 		&i.ProcessedAt,
+		&i.ContractID,
+		&i.RelayAt,
+		&i.RelayAttempts,
 	)
 	return i, err
 }
@@ -175,9 +178,9 @@ func (q *Queries) InsertPaymentLink(ctx context.Context, arg InsertPaymentLinkPa
 }
 
 const listBillStatusHistory = `-- name: ListBillStatusHistory :many
-SELECT id, account_id, bill_id, status, asaas_event_id, event_created_at, received_at FROM bill_status_history
+SELECT id, account_id, bill_id, status, asaas_event_id, event_created_at, received_at, arrival FROM bill_status_history
 WHERE account_id = $1 AND bill_id = $2
-ORDER BY event_created_at NULLS LAST, received_at, id
+ORDER BY event_created_at NULLS LAST, arrival
 `
 
 type ListBillStatusHistoryParams struct {
@@ -185,7 +188,8 @@ type ListBillStatusHistoryParams struct {
 	BillID    uuid.UUID
 }
 
-// The bill's timeline in event order (an event without a date last, by arrival).
+// The bill's timeline in the order Asaas sent it: by the event's dateCreated, then
+// by arrival (also within one second; an event without a date last).
 func (q *Queries) ListBillStatusHistory(ctx context.Context, arg ListBillStatusHistoryParams) ([]BillStatusHistory, error) {
 	rows, err := q.db.Query(ctx, listBillStatusHistory, arg.AccountID, arg.BillID)
 	if err != nil {
@@ -203,6 +207,7 @@ func (q *Queries) ListBillStatusHistory(ctx context.Context, arg ListBillStatusH
 			&i.AsaasEventID,
 			&i.EventCreatedAt,
 			&i.ReceivedAt,
+			&i.Arrival,
 		); err != nil {
 			return nil, err
 		}
@@ -336,7 +341,7 @@ func (q *Queries) ListPaymentLinks(ctx context.Context, arg ListPaymentLinksPara
 
 const listWebhookEvents = `-- name: ListWebhookEvents :many
 
-SELECT id, account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw, received_at, processed_at FROM webhook_events
+SELECT id, account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw, received_at, processed_at, contract_id, relay_at, relay_attempts FROM webhook_events
 WHERE account_id = $1
   AND ($2::text IS NULL OR event_type = $2::text)
   AND ($3::text IS NULL OR status = $3::text)
@@ -385,6 +390,9 @@ func (q *Queries) ListWebhookEvents(ctx context.Context, arg ListWebhookEventsPa
 			&i.Raw,
 			&i.ReceivedAt,
 			&i.ProcessedAt,
+			&i.ContractID,
+			&i.RelayAt,
+			&i.RelayAttempts,
 		); err != nil {
 			return nil, err
 		}

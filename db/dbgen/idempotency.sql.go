@@ -43,7 +43,7 @@ func (q *Queries) ClaimIdempotencyKey(ctx context.Context, arg ClaimIdempotencyK
 }
 
 const getIdempotencyKey = `-- name: GetIdempotencyKey :one
-SELECT account_id, key, method, path, request_hash, response_status, response_body, created_at FROM idempotency_keys WHERE account_id = $1 AND key = $2
+SELECT account_id, key, method, path, request_hash, response_status, response_body, created_at, claimed_at FROM idempotency_keys WHERE account_id = $1 AND key = $2
 `
 
 type GetIdempotencyKeyParams struct {
@@ -63,6 +63,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyPa
 		&i.ResponseStatus,
 		&i.ResponseBody,
 		&i.CreatedAt,
+		&i.ClaimedAt,
 	)
 	return i, err
 }

@@ -75,6 +75,7 @@ type BillStatusHistory struct {
 	AsaasEventID   string
 	EventCreatedAt *time.Time
 	ReceivedAt     time.Time
+	Arrival        *int64
 }
 
 type Charge struct {
@@ -154,6 +155,7 @@ type IdempotencyKey struct {
 	ResponseStatus *int32
 	ResponseBody   []byte
 	CreatedAt      time.Time
+	ClaimedAt      time.Time
 }
 
 type Installment struct {
@@ -291,15 +293,18 @@ type User struct {
 }
 
 type WebhookEvent struct {
-	ID           uuid.UUID
-	AccountID    uuid.UUID
-	EventKey     string
-	AsaasEventID *string
-	EventType    string
-	PaymentID    *string
-	Status       string
-	Reason       *string
-	Raw          []byte
-	ReceivedAt   time.Time
-	ProcessedAt  *time.Time
+	ID            uuid.UUID
+	AccountID     uuid.UUID
+	EventKey      string
+	AsaasEventID  *string
+	EventType     string
+	PaymentID     *string
+	Status        string
+	Reason        *string
+	Raw           []byte
+	ReceivedAt    time.Time
+	ProcessedAt   *time.Time
+	ContractID    *uuid.UUID
+	RelayAt       *time.Time
+	RelayAttempts int32
 }

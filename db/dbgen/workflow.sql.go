@@ -561,42 +561,6 @@ func (q *Queries) InsertSplitEntry(ctx context.Context, arg InsertSplitEntryPara
 	return i, err
 }
 
-const insertWebhookEvent = `-- name: InsertWebhookEvent :execrows
-INSERT INTO webhook_events (account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (account_id, event_key) DO NOTHING
-`
-
-type InsertWebhookEventParams struct {
-	AccountID    uuid.UUID
-	EventKey     string
-	AsaasEventID *string
-	EventType    string
-	PaymentID    *string
-	Status       string
-	Reason       *string
-	Raw          []byte
-}
-
-// The webhook handler stores every delivery before it starts the event workflow;
-// a redelivery keeps the first row.
-func (q *Queries) InsertWebhookEvent(ctx context.Context, arg InsertWebhookEventParams) (int64, error) {
-	result, err := q.db.Exec(ctx, insertWebhookEvent,
-		arg.AccountID,
-		arg.EventKey,
-		arg.AsaasEventID,
-		arg.EventType,
-		arg.PaymentID,
-		arg.Status,
-		arg.Reason,
-		arg.Raw,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
 const listPaymentEntries = `-- name: ListPaymentEntries :many
 SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at FROM split_entries WHERE account_id = $1 AND payment_id = $2 ORDER BY created_at, id
 `
@@ -841,32 +805,6 @@ func (q *Queries) SetEntryStatus(ctx context.Context, arg SetEntryStatusParams) 
 		arg.FromStatus,
 	)
 	return err
-}
-
-const setWebhookEventOutcome = `-- name: SetWebhookEventOutcome :execrows
-UPDATE webhook_events SET status = $1, reason = $2, processed_at = now()
-WHERE account_id = $3 AND event_key = $4 AND status = 'received'
-`
-
-type SetWebhookEventOutcomeParams struct {
-	Status    string
-	Reason    *string
-	AccountID uuid.UUID
-	EventKey  string
-}
-
-// The outcome is written once: a late retry of an activity cannot overwrite it.
-func (q *Queries) SetWebhookEventOutcome(ctx context.Context, arg SetWebhookEventOutcomeParams) (int64, error) {
-	result, err := q.db.Exec(ctx, setWebhookEventOutcome,
-		arg.Status,
-		arg.Reason,
-		arg.AccountID,
-		arg.EventKey,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
 }
 
 const settlePayment = `-- name: SettlePayment :execrows

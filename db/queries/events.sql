@@ -27,10 +27,11 @@ LIMIT @row_limit;
 SELECT * FROM bills WHERE account_id = $1 AND id = $2;
 
 -- name: ListBillStatusHistory :many
--- The bill's timeline in event order (an event without a date last, by arrival).
+-- The bill's timeline in the order Asaas sent it: by the event's dateCreated, then
+-- by arrival (also within one second; an event without a date last).
 SELECT * FROM bill_status_history
 WHERE account_id = $1 AND bill_id = $2
-ORDER BY event_created_at NULLS LAST, received_at, id;
+ORDER BY event_created_at NULLS LAST, arrival;
 
 -- name: InsertPaymentLink :one
 INSERT INTO payment_links (account_id, asaas_payment_link_id, url, name, description, value, billing_type,

@@ -101,18 +101,6 @@ WHERE account_id = @account_id AND id = @id AND status = 'active';
 UPDATE contracts SET status = 'completed', completed_at = now(), updated_at = now()
 WHERE account_id = @account_id AND id = @id AND status = 'active';
 
--- name: InsertWebhookEvent :execrows
--- The webhook handler stores every delivery before it starts the event workflow;
--- a redelivery keeps the first row.
-INSERT INTO webhook_events (account_id, event_key, asaas_event_id, event_type, payment_id, status, reason, raw)
-VALUES (@account_id, @event_key, @asaas_event_id, @event_type, @payment_id, @status, @reason, @raw)
-ON CONFLICT (account_id, event_key) DO NOTHING;
-
--- name: SetWebhookEventOutcome :execrows
--- The outcome is written once: a late retry of an activity cannot overwrite it.
-UPDATE webhook_events SET status = @status, reason = @reason, processed_at = now()
-WHERE account_id = @account_id AND event_key = @event_key AND status = 'received';
-
 -- name: GetBillForUpdate :one
 SELECT * FROM bills WHERE account_id = $1 AND asaas_bill_id = $2 FOR UPDATE;
 

@@ -1,0 +1,125 @@
+package activities
+
+import (
+	"context"
+
+	"billing/db/dbgen"
+
+	"github.com/google/uuid"
+)
+
+// What the contract workflow decided about one webhook event (or a state it
+// found at Asaas); ApplyContractEvent writes it with the event's outcome.
+const (
+	ActionApply          = "apply"           // record a payment and its split entries
+	ActionSettle         = "settle"          // a confirmed (card) payment was credited
+	ActionOverdue        = "overdue"         // open installments are overdue
+	ActionReverse        = "reverse"         // a refunded payment's entries are reversed
+	ActionChargeDeleted  = "charge_deleted"  // Asaas deleted the installment's charge
+	ActionChargeRestored = "charge_restored" // Asaas restored it
+	ActionRecord         = "record"          // nothing changes: only the outcome (and, when notable, an audit line)
+)
+
+// ContractEventInput is one decision of the contract workflow.
+type ContractEventInput struct {
+	ContractRef
+	Action string
+	// EventKey is the webhook event the decision is about ("" for none: a manual
+	// payment, the overdue timer): its row gets the outcome, once.
+	EventKey string `json:",omitempty"`
+	// EventAccountID is the account that delivered the event when it is not the
+	// contract's: only that account's row is touched, nothing of the contract.
+	EventAccountID string `json:",omitempty"`
+	Event          string `json:",omitempty"` // PAYMENT_REFUNDED, ... (for the audit trail)
+	Number         int    `json:",omitempty"`
+	Numbers        []int  `json:",omitempty"` // ActionOverdue from the timer: several at once
+	Source         string `json:",omitempty"` // ActionOverdue: gateway | timer
+	AsaasPaymentID string `json:",omitempty"`
+	// Payment is the payment to record (ActionApply).
+	Payment   *ApplyPaymentInput `json:",omitempty"`
+	SettledOn string             `json:",omitempty"` // ActionSettle
+	// Status and Reason are the outcome of ActionRecord (ignored | processed | failed).
+	Status string `json:",omitempty"`
+	Reason string `json:",omitempty"`
+	// Notable: money that could not be applied, audited for a person to look at.
+	Notable bool `json:",omitempty"`
+}
+
+// ContractEventResult is what became of the decision: the outcome written on the
+// event, and the payment for ActionApply.
+type ContractEventResult struct {
+	Status  string
+	Reason  string
+	Payment *PaymentApplied `json:",omitempty"`
+}
+
+// ApplyContractEvent writes one decision of the contract workflow and the
+// event's outcome in one transaction: the one place a contract's event outcome
+// is written. Every write is keyed (one payment per installment, one reversal
+// per entry, status changes from a given state), so a retry, or a local
+// activity re-run after a crash, finds its work done and answers the same.
+func (a *Activities) ApplyContractEvent(ctx context.Context, in ContractEventInput) (ContractEventResult, error) {
+	acct, cid, err := in.ids()
+	if err != nil {
+		return ContractEventResult{}, err
+	}
+	var out ContractEventResult
+	err = a.inTx(ctx, func(q *dbgen.Queries) error {
+		if in.EventAccountID != "" && in.EventAccountID != in.AccountID {
+			// Another account's event naming this contract: as if it did not exist.
+			other, err := uuid.Parse(in.EventAccountID)
+			if err != nil {
+				return notFound("account %q", in.EventAccountID)
+			}
+			out = ContractEventResult{Status: EventIgnored, Reason: in.Reason}
+			return setOutcome(ctx, q, other, in.EventKey, out.Status, out.Reason)
+		}
+		var err error
+		if out, err = contractEventEffect(ctx, q, acct, cid, in); err != nil {
+			return err
+		}
+		if in.Action == ActionRecord && in.Notable {
+			if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorAsaas, action: "webhook." + out.Status,
+				entityType: "contract", entityID: &cid, contractID: &cid,
+				data: map[string]any{"event_key": in.EventKey, "reason": out.Reason}}); err != nil {
+				return err
+			}
+		}
+		return setOutcome(ctx, q, acct, in.EventKey, out.Status, out.Reason)
+	})
+	return out, err
+}
+
+func contractEventEffect(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in ContractEventInput) (ContractEventResult, error) {
+	switch in.Action {
+	case ActionApply:
+		if in.Payment == nil {
+			return ContractEventResult{}, invalidInput("apply without a payment")
+		}
+		return applyPayment(ctx, q, acct, cid, *in.Payment)
+	case ActionSettle:
+		return settlePayment(ctx, q, acct, cid, in)
+	case ActionOverdue:
+		numbers := in.Numbers
+		if len(numbers) == 0 {
+			numbers = []int{in.Number}
+		}
+		return markOverdue(ctx, q, acct, cid, numbers, in.Source)
+	case ActionReverse:
+		return reversePayment(ctx, q, acct, cid, in)
+	case ActionChargeDeleted, ActionChargeRestored:
+		return recordChargeDeleted(ctx, q, acct, cid, in.Number, in.AsaasPaymentID, in.Action == ActionChargeDeleted)
+	case ActionRecord:
+		return ContractEventResult{Status: in.Status, Reason: in.Reason}, nil
+	}
+	return ContractEventResult{}, invalidInput("unknown action %q", in.Action)
+}
+
+// setOutcome records what became of a webhook event (no event: nothing to record).
+func setOutcome(ctx context.Context, q *dbgen.Queries, acct uuid.UUID, eventKey, status, reason string) error {
+	if eventKey == "" {
+		return nil
+	}
+	_, err := q.SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct, EventKey: eventKey, Status: status, Reason: &reason})
+	return err
+}
