@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"billing/asaas"
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 
@@ -66,7 +67,7 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 	if err != nil {
 		return ContractEventResult{}, err
 	}
-	alloc, err := domain.Allocate(domain.PaymentAmounts{Paid: amount, Net: net, Manual: in.Origin == OriginManual}, domainRules(rules))
+	alloc, err := domain.Allocate(domain.PaymentAmounts{Paid: amount, Net: net, Manual: in.Origin == OriginManual}, db.ContractSplitRules(rules))
 	if err != nil {
 		return ContractEventResult{}, temporal.NewNonRetryableApplicationError("split allocation: "+err.Error(), ErrTypeInvalidInput, err)
 	}
@@ -154,19 +155,6 @@ func chargeStatusOf(in ApplyPaymentInput) string {
 		return asaas.StatusConfirmed
 	}
 	return asaas.StatusReceived
-}
-
-// domainRules converts stored rules for domain.Allocate (RuleIndex = slice index).
-func domainRules(rules []dbgen.ContractSplitRule) []domain.SplitRule {
-	out := make([]domain.SplitRule, len(rules))
-	for i, r := range rules {
-		out[i] = domain.SplitRule{Kind: domain.RuleKind(r.Kind), ViaGateway: r.ViaGateway,
-			Percent: r.Percent.Decimal, Amount: r.Amount.Decimal}
-		if r.PayeeID != nil {
-			out[i].PayeeID = r.PayeeID.String()
-		}
-	}
-	return out
 }
 
 func positionOf(rules []dbgen.ContractSplitRule, index int) *int32 {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"billing/activities"
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 	"billing/workflows"
@@ -126,12 +126,10 @@ func (e *TemporalContracts) checkActivation(ctx context.Context, q *dbgen.Querie
 	if err != nil {
 		return err
 	}
-	domainRules := make([]domain.SplitRule, len(rules))
+	domainRules := db.ContractSplitRules(rules)
 	var payeeIDs []uuid.UUID
-	for i, r := range rules {
-		domainRules[i] = domain.SplitRule{Kind: domain.RuleKind(r.Kind), Percent: r.Percent.Decimal, Amount: r.Amount.Decimal, ViaGateway: r.ViaGateway}
+	for _, r := range rules {
 		if r.PayeeID != nil {
-			domainRules[i].PayeeID = r.PayeeID.String()
 			payeeIDs = append(payeeIDs, *r.PayeeID)
 		}
 	}
@@ -242,7 +240,7 @@ func updateProblem(err error) error {
 			p := Validation()
 			p.Detail = appErr.Message()
 			return p
-		case activities.ErrTypeAsaasRejected, workflows.ErrTypeGateway, activities.ErrTypeNotConfigured:
+		case workflows.ErrTypeAsaasRejected, workflows.ErrTypeGateway, workflows.ErrTypeNotConfigured:
 			return newProblem(http.StatusUnprocessableEntity, "gateway-rejected", "Asaas rejected the request", appErr.Message())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 
@@ -106,7 +107,7 @@ func (s *Server) createContract(c *gin.Context) {
 		description := f.optText("description", in.Description, 500)
 		var billingType string
 		var sched schedule
-		var rules []splitRule
+		var rules []domain.SplitRule
 		if in.TemplateID != nil {
 			for _, field := range []struct {
 				name  string
@@ -128,7 +129,7 @@ func (s *Server) createContract(c *gin.Context) {
 				if err != nil {
 					return result{}, err
 				}
-				rules = rulesOfTemplate(stored)
+				rules = db.TemplateSplitRules(stored)
 			}
 		} else {
 			if in.BillingType == nil {
@@ -276,7 +277,7 @@ func (s *Server) updateContract(c *gin.Context) {
 			params.BillingType = f.oneOf("billing_type", in.BillingType.V, billingTypes...)
 		}
 		sched, replaced := f.patchedSchedule(in, cur)
-		var rules []splitRule
+		var rules []domain.SplitRule
 		if in.SplitRules.Set {
 			if rules, err = f.splitRules(ctx, t.Queries, t.actor.AccountID, in.SplitRules.V); err != nil {
 				return result{}, err

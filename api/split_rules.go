@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 
@@ -24,15 +25,6 @@ type ruleInput struct {
 	Percent    json.RawMessage `json:"percent"`
 	Amount     json.RawMessage `json:"amount"`
 	ViaGateway *bool           `json:"via_gateway"`
-}
-
-// splitRule is a validated rule, in application order.
-type splitRule struct {
-	Kind       string
-	PayeeID    *uuid.UUID
-	Percent    decimal.NullDecimal
-	Amount     decimal.NullDecimal
-	ViaGateway bool
 }
 
 type ruleView struct {
@@ -64,14 +56,6 @@ func viewContractRules(rows []dbgen.ContractSplitRule) []ruleView {
 	return out
 }
 
-func rulesOfTemplate(rows []dbgen.TemplateSplitRule) []splitRule {
-	out := make([]splitRule, len(rows))
-	for i, r := range rows {
-		out[i] = splitRule{r.Kind, r.PayeeID, r.Percent, r.Amount, r.ViaGateway}
-	}
-	return out
-}
-
 func nullIfJSONNull(raw json.RawMessage) json.RawMessage {
 	if string(raw) == "null" {
 		return nil
@@ -82,17 +66,17 @@ func nullIfJSONNull(raw json.RawMessage) json.RawMessage {
 // splitRules validates rules: each field, the payees (of this account, not archived),
 // then the rules together (domain.ValidateRules). Walletless payees and amounts
 // against installments are checked at activation, when they must hold.
-func (f *fields) splitRules(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, in []ruleInput) ([]splitRule, error) {
+func (f *fields) splitRules(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, in []ruleInput) ([]domain.SplitRule, error) {
 	if len(in) > maxSplitRules {
 		f.add("split_rules", "must have at most %d rules", maxSplitRules)
 		return nil, nil
 	}
 	before := len(f.errs)
-	rules := make([]splitRule, len(in))
+	rules := make([]domain.SplitRule, len(in))
 	var payeeIDs []uuid.UUID
 	for i, r := range in {
 		field := func(name string) string { return fmt.Sprintf("split_rules[%d].%s", i, name) }
-		rules[i].Kind = f.oneOf(field("kind"), r.Kind, "percentage", "fixed", "fee", "remainder")
+		rules[i].Kind = domain.RuleKind(f.oneOf(field("kind"), r.Kind, "percentage", "fixed", "fee", "remainder"))
 		if r.ViaGateway != nil {
 			rules[i].ViaGateway = *r.ViaGateway
 		}
@@ -101,37 +85,37 @@ func (f *fields) splitRules(ctx context.Context, q *dbgen.Queries, accountID uui
 			if err != nil {
 				f.add(field("payee_id"), "must be a UUID")
 			} else {
-				rules[i].PayeeID = &id
+				rules[i].PayeeID = id.String()
 				payeeIDs = append(payeeIDs, id)
 			}
 		}
 		if raw := nullIfJSONNull(r.Percent); raw != nil {
-			rules[i].Percent = decimal.NullDecimal{Decimal: f.percent(field("percent"), raw), Valid: true}
+			rules[i].Percent = f.percent(field("percent"), raw)
 		} else if r.Kind == "percentage" {
 			f.add(field("percent"), "is required for a percentage rule")
 		}
 		if raw := nullIfJSONNull(r.Amount); raw != nil {
-			rules[i].Amount = decimal.NullDecimal{Decimal: f.money(field("amount"), raw), Valid: true}
+			rules[i].Amount = f.money(field("amount"), raw)
 		} else if r.Kind == "fixed" {
 			f.add(field("amount"), "is required for a fixed rule")
 		}
 	}
 
-	payees := map[uuid.UUID]dbgen.Payee{}
+	payees := map[string]dbgen.Payee{}
 	if len(payeeIDs) > 0 {
 		rows, err := q.ListPayeesByIDs(ctx, dbgen.ListPayeesByIDsParams{AccountID: accountID, Ids: payeeIDs})
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range rows {
-			payees[p.ID] = p
+			payees[p.ID.String()] = p
 		}
 	}
 	for i, r := range rules {
-		if r.PayeeID == nil {
+		if r.PayeeID == "" {
 			continue
 		}
-		p, found := payees[*r.PayeeID]
+		p, found := payees[r.PayeeID]
 		switch {
 		case !found:
 			f.add(fmt.Sprintf("split_rules[%d].payee_id", i), "is not a payee of this account")
@@ -139,31 +123,21 @@ func (f *fields) splitRules(ctx context.Context, q *dbgen.Queries, accountID uui
 			f.add(fmt.Sprintf("split_rules[%d].payee_id", i), "is an archived payee")
 		}
 		if in[i].ViaGateway == nil {
-			rules[i].ViaGateway = (r.Kind == "percentage" || r.Kind == "fixed") && p.AsaasWalletID != nil
+			rules[i].ViaGateway = (r.Kind == domain.RulePercentage || r.Kind == domain.RuleFixed) && p.AsaasWalletID != nil
 		}
 	}
 	if len(f.errs) == before {
-		f.addDomain(domain.ValidateRules(toDomainRules(rules)))
+		f.addDomain(domain.ValidateRules(rules))
 	}
 	return rules, nil
 }
 
-func toDomainRules(rules []splitRule) []domain.SplitRule {
-	out := make([]domain.SplitRule, len(rules))
+func insertTemplateRules(ctx context.Context, t *txn, templateID uuid.UUID, rules []domain.SplitRule) error {
 	for i, r := range rules {
-		out[i] = domain.SplitRule{Kind: domain.RuleKind(r.Kind), Percent: r.Percent.Decimal, Amount: r.Amount.Decimal, ViaGateway: r.ViaGateway}
-		if r.PayeeID != nil {
-			out[i].PayeeID = r.PayeeID.String()
-		}
-	}
-	return out
-}
-
-func insertTemplateRules(ctx context.Context, t *txn, templateID uuid.UUID, rules []splitRule) error {
-	for i, r := range rules {
+		payee, percent, amount := db.SplitRuleColumns(r)
 		if err := t.InsertTemplateSplitRule(ctx, dbgen.InsertTemplateSplitRuleParams{
-			AccountID: t.actor.AccountID, TemplateID: templateID, Position: int32(i + 1), Kind: r.Kind,
-			PayeeID: r.PayeeID, Percent: r.Percent, Amount: r.Amount, ViaGateway: r.ViaGateway,
+			AccountID: t.actor.AccountID, TemplateID: templateID, Position: int32(i + 1), Kind: string(r.Kind),
+			PayeeID: payee, Percent: percent, Amount: amount, ViaGateway: r.ViaGateway,
 		}); err != nil {
 			return err
 		}
@@ -171,11 +145,12 @@ func insertTemplateRules(ctx context.Context, t *txn, templateID uuid.UUID, rule
 	return nil
 }
 
-func insertContractRules(ctx context.Context, t *txn, contractID uuid.UUID, rules []splitRule) error {
+func insertContractRules(ctx context.Context, t *txn, contractID uuid.UUID, rules []domain.SplitRule) error {
 	for i, r := range rules {
+		payee, percent, amount := db.SplitRuleColumns(r)
 		if err := t.InsertContractSplitRule(ctx, dbgen.InsertContractSplitRuleParams{
-			AccountID: t.actor.AccountID, ContractID: contractID, Position: int32(i + 1), Kind: r.Kind,
-			PayeeID: r.PayeeID, Percent: r.Percent, Amount: r.Amount, ViaGateway: r.ViaGateway,
+			AccountID: t.actor.AccountID, ContractID: contractID, Position: int32(i + 1), Kind: string(r.Kind),
+			PayeeID: payee, Percent: percent, Amount: amount, ViaGateway: r.ViaGateway,
 		}); err != nil {
 			return err
 		}

@@ -174,7 +174,7 @@ func (s *Server) updateTemplate(c *gin.Context) {
 		if in.BillingType.Set {
 			params.BillingType = f.oneOf("billing_type", in.BillingType.V, billingTypes...)
 		}
-		var rules []splitRule
+		var rules []domain.SplitRule
 		if in.SplitRules.Set {
 			if rules, err = f.splitRules(ctx, t.Queries, t.actor.AccountID, in.SplitRules.V); err != nil {
 				return result{}, err
