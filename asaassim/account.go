@@ -16,11 +16,18 @@ type Account struct {
 }
 
 // WebhookConfig is an account's webhook: where events go and the token sent in
-// the asaas-access-token header (omitted when empty).
+// the asaas-access-token header (omitted when empty). Name, Email, SendType and
+// Events complete Asaas's webhook resource (GET/PUT /v3/webhooks); empty Events
+// means every event the simulator emits, and delivery is sequential whatever
+// SendType says (both invented: the simulator models one SEQUENTIALLY queue).
 type WebhookConfig struct {
-	URL       string `json:"url"`
-	AuthToken string `json:"authToken"`
-	Enabled   bool   `json:"enabled"`
+	URL       string   `json:"url"`
+	AuthToken string   `json:"authToken"`
+	Enabled   bool     `json:"enabled"`
+	Name      string   `json:"name,omitempty"`
+	Email     string   `json:"email,omitempty"`
+	SendType  string   `json:"sendType,omitempty"`
+	Events    []string `json:"events,omitempty"`
 }
 
 type state struct {

@@ -186,6 +186,7 @@ func (s *Server) controlRoutes() {
 		st, _ := s.Webhook(r.PathValue("id"))
 		return st, nil
 	}))
+	s.webhookControlRoutes()
 	m.Handle("GET /_sim/accounts/{id}/deliveries", s.control(func(r *http.Request) (any, *Error) {
 		ds, err := s.Deliveries(r.PathValue("id"))
 		if err != nil {
@@ -316,11 +317,15 @@ func (s *Server) controlRoutes() {
 			FailRate     float64         `json:"failRate"`
 			TimeoutRate  float64         `json:"timeoutRate"`
 			TimeoutDelay json.RawMessage `json:"timeoutDelay"`
+			LossRate     float64         `json:"lossRate"`
 		}
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
-		f := Faults{FailRate: in.FailRate, TimeoutRate: in.TimeoutRate}
+		if !validRate(in.LossRate) {
+			return nil, controlError(http.StatusBadRequest, "invalid_lossRate", "lossRate must be between 0 and 1")
+		}
+		f := Faults{FailRate: in.FailRate, TimeoutRate: in.TimeoutRate, LossRate: in.LossRate}
 		if len(in.TimeoutDelay) > 0 {
 			d, ok := parseDelay(in.TimeoutDelay)
 			if !ok {
@@ -343,7 +348,7 @@ func (s *Server) billJSON(id string) any {
 }
 
 func faultsJSON(f Faults) obj {
-	return obj{{"failRate", f.FailRate}, {"timeoutRate", f.TimeoutRate}, {"timeoutDelay", f.TimeoutDelay.String()}}
+	return obj{{"failRate", f.FailRate}, {"timeoutRate", f.TimeoutRate}, {"timeoutDelay", f.TimeoutDelay.String()}, {"lossRate", f.LossRate}}
 }
 
 func parseDelay(raw json.RawMessage) (time.Duration, bool) {

@@ -30,6 +30,10 @@ type Options struct {
 	// before being served.
 	TimeoutRate  float64
 	TimeoutDelay time.Duration
+	// LossRate is the share (0..1) of webhook events lost for good: recorded
+	// with status "lost" and never delivered; GET /v3/payments/{id} stays the
+	// truth. SetFaults and SetLossRate change it at runtime.
+	LossRate float64
 	// Seed makes ids, fault injection and webhook chaos deterministic; 0 picks a
 	// random seed.
 	Seed int64
@@ -58,6 +62,7 @@ type Server struct {
 
 	ids    *randSource // ids, keys, numbers
 	chaos  *randSource // webhook duplicate/reorder decisions
+	loss   *randSource // webhook loss decisions
 	faults *faultInjector
 
 	ctx    context.Context
@@ -96,6 +101,7 @@ func New(opts Options) *Server {
 		mux:    http.NewServeMux(),
 		ids:    newRandSource(seed, 1),
 		chaos:  newRandSource(seed, 2),
+		loss:   newRandSource(seed, 4),
 		ctx:    ctx,
 		cancel: cancel,
 		st:     newState(),
@@ -104,7 +110,7 @@ func New(opts Options) *Server {
 		s.st.customerSeq = opts.CustomerSeqStart
 	}
 	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
-		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay,
+		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay, LossRate: opts.LossRate,
 	})
 	s.routes()
 	return s
