@@ -22,6 +22,7 @@ func errOf(e *Error) error {
 
 // withPayment runs an action on a live (not deleted) charge of any account.
 func (s *Server) withPayment(id string, f func(p *payment) *Error) error {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.st.payments[id]
@@ -90,6 +91,7 @@ type TickResult struct {
 // due date has passed becomes OVERDUE, and every PENDING transfer scheduled for
 // today or earlier becomes DONE.
 func (s *Server) Tick() TickResult {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	today := s.today()

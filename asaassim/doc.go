@@ -4,6 +4,10 @@
 // the Asaas webhook documentation; whatever those do not show is invented and
 // marked so in a comment.
 //
+// With Options.StateFile the state survives a restart: Open loads the file
+// and every change is written back soon after (see statefile.go for what is
+// kept). Without it everything lives in memory.
+//
 // Asaas routes (header access_token; errors {"errors":[{code,description}]}):
 //
 //	POST   /v3/customers                          GET /v3/customers[/{id}]

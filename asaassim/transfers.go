@@ -178,6 +178,7 @@ func (s *Server) getTransfer(a *account, r *http.Request) (any, *Error) {
 // SetTransferStatus moves a PENDING transfer to DONE, FAILED or CANCELLED (the
 // last two return the value to the balance).
 func (s *Server) SetTransferStatus(transferID, status, failReason string) error {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.st.transfers[transferID]

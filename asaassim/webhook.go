@@ -257,6 +257,7 @@ func (q *hookQueue) run(ctx context.Context) {
 // record stores an attempt and moves the queue: on 200 the head is done; on a
 // failure it returns the backoff delay (0 when the queue just paused).
 func (q *hookQueue) record(d *Delivery, att Attempt) (time.Duration, bool) {
+	defer q.s.touch() // the queue's head, failure count or pause changed
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	d.Attempts = append(d.Attempts, att)
@@ -357,6 +358,7 @@ func (s *Server) ResumeWebhooks(accountID string) error {
 		return err
 	}
 	q.resume()
+	s.touch()
 	return nil
 }
 

@@ -139,7 +139,7 @@ func (s *Server) updateWebhook(a *account, r *http.Request) (any, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	q.update(u)
+	q.update(u) // the api wrapper notes the change for the state file
 	return q.render(), nil
 }
 

@@ -46,6 +46,7 @@ func (q *hookQueue) dropExpired() {
 		}
 		d.Status = "expired"
 		q.pending = q.pending[1:]
+		q.s.touch()
 		q.s.log.Warn("asaas-sim webhook event expired in the queue", "account", q.acctID, "event", d.Event, "eventId", d.EventID)
 	}
 }
@@ -61,6 +62,7 @@ func (s *Server) PauseWebhooks(accountID string) error {
 		return err
 	}
 	q.pause()
+	s.touch()
 	return nil
 }
 
