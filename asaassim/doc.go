@@ -5,7 +5,7 @@
 // marked so in a comment.
 //
 // With Options.StateFile the state survives a restart: Open loads the file
-// and every change is written back soon after (see statefile.go for what is
+// and every change is written back soon after (Options.StateFile says what is
 // kept). Without it everything lives in memory.
 //
 // Asaas routes (header access_token; errors {"errors":[{code,description}]}):
