@@ -138,6 +138,9 @@ func Open(opts Options) (*Server, error) {
 	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
 		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay, LossRate: opts.LossRate,
 	})
+	if opts.StateFile != "" {
+		s.dirty = make(chan struct{}, 1) // before any goroutine can touch it
+	}
 	restored, err := s.load()
 	if err != nil {
 		cancel()

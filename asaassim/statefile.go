@@ -32,7 +32,6 @@ func (s *Server) touch() {
 }
 
 func (s *Server) startSaver() {
-	s.dirty = make(chan struct{}, 1)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
