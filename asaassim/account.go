@@ -16,11 +16,18 @@ type Account struct {
 }
 
 // WebhookConfig is an account's webhook: where events go and the token sent in
-// the asaas-access-token header (omitted when empty).
+// the asaas-access-token header (omitted when empty). Name, Email, SendType and
+// Events complete Asaas's webhook resource (GET/PUT /v3/webhooks); empty Events
+// means every event the simulator emits, and delivery is sequential whatever
+// SendType says (both invented: the simulator models one SEQUENTIALLY queue).
 type WebhookConfig struct {
-	URL       string `json:"url"`
-	AuthToken string `json:"authToken"`
-	Enabled   bool   `json:"enabled"`
+	URL       string   `json:"url"`
+	AuthToken string   `json:"authToken"`
+	Enabled   bool     `json:"enabled"`
+	Name      string   `json:"name,omitempty"`
+	Email     string   `json:"email,omitempty"`
+	SendType  string   `json:"sendType,omitempty"`
+	Events    []string `json:"events,omitempty"`
 }
 
 type state struct {
@@ -108,8 +115,18 @@ func (s *Server) AddAccount(want Account) (Account, error) {
 	case s.st.accounts[want.ID] != nil || s.st.byKey[want.APIKey] != nil || s.st.byWallet[want.WalletID] != nil:
 		return Account{}, controlError(409, "conflict", "an account with this id, API key or walletId exists")
 	}
+	a := s.newAccount(want, WebhookConfig{URL: s.opts.DefaultWebhookURL, Enabled: s.opts.DefaultWebhookURL != ""})
+	s.register(a)
+	s.startHooks(a.hooks)
+	s.touch()
+	s.log.Info("asaas-sim account created", "account", a.ID, "name", a.Name, "walletId", a.WalletID)
+	return a.Account, nil
+}
+
+// newAccount builds an account with empty indexes and an idle webhook queue.
+func (s *Server) newAccount(acc Account, hook WebhookConfig) *account {
 	a := &account{
-		Account:           want,
+		Account:           acc,
 		anticipationLimit: anticipationCap,
 		invoiceSeq:        15924713, // captures: 15924714...
 		nossoSeq:          12745148, // captures: 12745149...
@@ -119,14 +136,16 @@ func (s *Server) AddAccount(want Account) (Account, error) {
 		payByExt:          map[string][]*payment{},
 		cardTokens:        map[string]*cardInfo{},
 	}
-	a.hooks = newHookQueue(s, a.ID, WebhookConfig{URL: s.opts.DefaultWebhookURL, Enabled: s.opts.DefaultWebhookURL != ""})
+	a.hooks = newHookQueue(s, a.ID, hook)
+	return a
+}
+
+// register indexes an account by id, API key and walletId. Caller holds s.mu.
+func (s *Server) register(a *account) {
 	s.st.accounts[a.ID] = a
 	s.st.byKey[a.APIKey] = a
 	s.st.byWallet[a.WalletID] = a
 	s.st.accountOrder = append(s.st.accountOrder, a)
-	s.startHooks(a.hooks)
-	s.log.Info("asaas-sim account created", "account", a.ID, "name", a.Name, "walletId", a.WalletID)
-	return a.Account, nil
 }
 
 // Accounts lists every account, oldest first.
@@ -151,6 +170,7 @@ func (s *Server) SetWebhook(accountID string, cfg WebhookConfig) error {
 		return controlError(404, "not_found", "account not found")
 	}
 	a.hooks.configure(cfg)
+	s.touch()
 	return nil
 }
 

@@ -87,6 +87,7 @@ type BillInput struct {
 
 // CreateBill creates a bill payment for the account and emits BILL_CREATED.
 func (s *Server) CreateBill(accountID string, in BillInput) (string, error) {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.st.accounts[accountID]
@@ -126,6 +127,7 @@ func (s *Server) CreateBill(accountID string, in BillInput) (string, error) {
 // BILL_<status>; impossible moves are rejected and change nothing.
 func (s *Server) SetBillStatus(billID, status string, failReasons []string) error {
 	status = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(status)), "BILL_")
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := s.st.bills[billID]

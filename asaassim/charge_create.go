@@ -310,9 +310,15 @@ func (s *Server) newPaymentID() string {
 }
 
 func (s *Server) addPayment(p *payment) {
-	a := p.acct
 	s.st.paymentSeq++
 	p.seq = s.st.paymentSeq
+	s.indexPayment(p)
+}
+
+// indexPayment files a numbered charge under its account, customer,
+// externalReference and plan.
+func (s *Server) indexPayment(p *payment) {
+	a := p.acct
 	s.st.payments[p.id] = p
 	a.payments = append(a.payments, p)
 	a.payByCust[p.customer.id] = append(a.payByCust[p.customer.id], p)

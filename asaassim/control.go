@@ -22,6 +22,7 @@ func errOf(e *Error) error {
 
 // withPayment runs an action on a live (not deleted) charge of any account.
 func (s *Server) withPayment(id string, f func(p *payment) *Error) error {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.st.payments[id]
@@ -90,6 +91,7 @@ type TickResult struct {
 // due date has passed becomes OVERDUE, and every PENDING transfer scheduled for
 // today or earlier becomes DONE.
 func (s *Server) Tick() TickResult {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	today := s.today()
@@ -186,6 +188,7 @@ func (s *Server) controlRoutes() {
 		st, _ := s.Webhook(r.PathValue("id"))
 		return st, nil
 	}))
+	s.webhookControlRoutes()
 	m.Handle("GET /_sim/accounts/{id}/deliveries", s.control(func(r *http.Request) (any, *Error) {
 		ds, err := s.Deliveries(r.PathValue("id"))
 		if err != nil {
@@ -316,11 +319,15 @@ func (s *Server) controlRoutes() {
 			FailRate     float64         `json:"failRate"`
 			TimeoutRate  float64         `json:"timeoutRate"`
 			TimeoutDelay json.RawMessage `json:"timeoutDelay"`
+			LossRate     float64         `json:"lossRate"`
 		}
 		if err := decodeControl(r, &in); err != nil {
 			return nil, err
 		}
-		f := Faults{FailRate: in.FailRate, TimeoutRate: in.TimeoutRate}
+		if !validRate(in.LossRate) {
+			return nil, controlError(http.StatusBadRequest, "invalid_lossRate", "lossRate must be between 0 and 1")
+		}
+		f := Faults{FailRate: in.FailRate, TimeoutRate: in.TimeoutRate, LossRate: in.LossRate}
 		if len(in.TimeoutDelay) > 0 {
 			d, ok := parseDelay(in.TimeoutDelay)
 			if !ok {
@@ -343,7 +350,7 @@ func (s *Server) billJSON(id string) any {
 }
 
 func faultsJSON(f Faults) obj {
-	return obj{{"failRate", f.FailRate}, {"timeoutRate", f.TimeoutRate}, {"timeoutDelay", f.TimeoutDelay.String()}}
+	return obj{{"failRate", f.FailRate}, {"timeoutRate", f.TimeoutRate}, {"timeoutDelay", f.TimeoutDelay.String()}, {"lossRate", f.LossRate}}
 }
 
 func parseDelay(raw json.RawMessage) (time.Duration, bool) {

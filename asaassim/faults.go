@@ -9,11 +9,13 @@ import (
 	"time"
 )
 
-// Faults are the injected failure rates of /v3 calls.
+// Faults are the injected failure rates of /v3 calls, and the share of webhook
+// events lost for good.
 type Faults struct {
 	FailRate     float64       `json:"failRate"`     // answer 500 (half before, half after applying the call)
 	TimeoutRate  float64       `json:"timeoutRate"`  // hang for TimeoutDelay, then serve the call
 	TimeoutDelay time.Duration `json:"timeoutDelay"` // default 30s
+	LossRate     float64       `json:"lossRate"`     // webhook events never delivered (an account's own rate wins)
 }
 
 type faultInjector struct {

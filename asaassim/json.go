@@ -63,6 +63,15 @@ func writeValue(b *bytes.Buffer, v any) {
 			writeValue(b, e)
 		}
 		b.WriteByte(']')
+	case []json.RawMessage:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(e)
+		}
+		b.WriteByte(']')
 	case []string:
 		b.WriteByte('[')
 		for i, e := range x {
@@ -95,6 +104,10 @@ func writeValue(b *bytes.Buffer, v any) {
 			b.WriteString(numberString(*x))
 		}
 	case json.RawMessage:
+		if len(x) == 0 {
+			b.WriteString("null")
+			return
+		}
 		b.Write(x)
 	default:
 		raw, err := json.Marshal(x)

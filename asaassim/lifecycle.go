@@ -196,7 +196,7 @@ func (s *Server) refund(p *payment, description *string) *Error {
 		{"refundedSplits", refundedSplits},
 	}
 	p.debitSplits(credited)
-	p.refunds = append(p.refunds, refund)
+	p.refunds = append(p.refunds, encodeJSON(refund))
 	p.status = statusRefunded
 	s.emitPayment(p, "PAYMENT_REFUNDED")
 	return nil

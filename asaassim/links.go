@@ -144,6 +144,7 @@ type LinkPayOptions struct {
 // today + dueDateLimitDays, paymentLink set, the link's externalReference) and
 // pays it. Invented flow: links were never captured. Returns the payment id.
 func (s *Server) PayLink(linkID string, o LinkPayOptions) (string, error) {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.st.links[linkID]

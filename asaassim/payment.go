@@ -1,6 +1,7 @@
 package asaassim
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -55,7 +56,7 @@ type payment struct {
 	fine                                          fineRule
 	interest                                      interestRule
 	splits                                        []*split
-	refunds                                       []obj
+	refunds                                       []json.RawMessage // rendered once, kept as JSON so state can be saved
 	chargeback                                    *chargebackInfo
 	paymentLink                                   *string
 	beforeCash                                    *cashUndo // saved by receiveInCash for undoReceivedInCash

@@ -33,6 +33,10 @@ func (s *Server) routes() {
 	m.Handle("GET /v3/finance/balance", s.api(s.financeBalance))
 	m.Handle("GET /v3/bill/{id}", s.api(s.getBill))
 
+	m.Handle("GET /v3/webhooks", s.api(s.listWebhooks))
+	m.Handle("GET /v3/webhooks/{id}", s.api(s.getWebhook))
+	m.Handle("PUT /v3/webhooks/{id}", s.api(s.updateWebhook))
+
 	// Anything else under /v3 is an operation the simulator does not offer:
 	// authenticated callers get an Asaas-style 404 (invented text).
 	m.Handle("/v3/", s.api(func(*account, *http.Request) (any, *Error) {

@@ -30,6 +30,10 @@ type Options struct {
 	// before being served.
 	TimeoutRate  float64
 	TimeoutDelay time.Duration
+	// LossRate is the share (0..1) of webhook events lost for good: recorded
+	// with status "lost" and never delivered; GET /v3/payments/{id} stays the
+	// truth. SetFaults and SetLossRate change it at runtime.
+	LossRate float64
 	// Seed makes ids, fault injection and webhook chaos deterministic; 0 picks a
 	// random seed.
 	Seed int64
@@ -37,19 +41,31 @@ type Options struct {
 	Logger *slog.Logger
 	// HTTPClient delivers webhooks (default: 10s timeout, like Asaas).
 	HTTPClient *http.Client
-	// CustomerSeqStart, when set, starts the customer id sequence there instead of
-	// at the captures' numbers: a simulator restarted against a database that
-	// outlived it (make run) must not hand out customer ids it gave before.
+	// CustomerSeqStart, when set, starts the customer id sequence of a fresh
+	// simulator there instead of at the captures' numbers: one that starts
+	// afresh against a database that outlived its state (make clean keeps the
+	// database) must not hand out customer ids it gave before. A state loaded
+	// from StateFile keeps its own sequence.
 	CustomerSeqStart int64
+	// StateFile, when set, keeps the whole state in this JSON file: Open loads
+	// it (a missing file is a fresh start, an unreadable one an error), and it
+	// is written atomically SaveDelay after changes and on Close. Kept: accounts
+	// and keys, customers, charges, plans, links, transfers, bills, sequences,
+	// each webhook's configuration, pause and undelivered events. Not kept:
+	// delivered events and fault rates. Empty: memory only.
+	StateFile string
+	// SaveDelay is how long the state file waits for more changes before it is
+	// written (default 500ms).
+	SaveDelay time.Duration
 }
 
 // MaxRetryDelay caps the doubling webhook backoff (Asaas's own schedule is not
 // published; the cap keeps a paused dev receiver from waiting hours).
 const MaxRetryDelay = 5 * time.Minute
 
-// Server is the simulator: all state in memory, guarded by one mutex. Every
-// request does O(1) work through indexes, except list calls, which walk the
-// smallest matching index.
+// Server is the simulator: all state in memory (and, with a StateFile, on
+// disk), guarded by one mutex. Every request does O(1) work through indexes,
+// except list calls, which walk the smallest matching index.
 type Server struct {
 	opts Options
 	now  func() time.Time
@@ -58,20 +74,35 @@ type Server struct {
 
 	ids    *randSource // ids, keys, numbers
 	chaos  *randSource // webhook duplicate/reorder decisions
+	loss   *randSource // webhook loss decisions
 	faults *faultInjector
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu    sync.Mutex
-	st    state
-	close sync.Once
+	mu         sync.Mutex
+	st         state
+	generation int64 // starts that loaded this state before (snapshot)
+	close      sync.Once
+
+	dirty  chan struct{} // changes not yet saved; nil without a StateFile
+	saveMu sync.Mutex
 }
 
-// New builds a simulator and starts nothing until accounts exist; Close stops the
-// webhook delivery goroutines.
+// New is Open for callers without a state file to fail on: it panics when
+// Options.StateFile cannot be loaded.
 func New(opts Options) *Server {
+	s, err := Open(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Open builds a simulator, loading Options.StateFile when set, and starts the
+// webhook delivery of the accounts it holds; Close stops it.
+func Open(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return time.Now().In(saoPaulo) }
 	}
@@ -83,6 +114,9 @@ func New(opts Options) *Server {
 	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.SaveDelay <= 0 {
+		opts.SaveDelay = defaultSaveDelay
 	}
 	seed := opts.Seed
 	if seed == 0 {
@@ -96,29 +130,69 @@ func New(opts Options) *Server {
 		mux:    http.NewServeMux(),
 		ids:    newRandSource(seed, 1),
 		chaos:  newRandSource(seed, 2),
+		loss:   newRandSource(seed, 4),
 		ctx:    ctx,
 		cancel: cancel,
 		st:     newState(),
 	}
-	if opts.CustomerSeqStart > 0 {
+	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
+		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay, LossRate: opts.LossRate,
+	})
+	if opts.StateFile != "" {
+		s.dirty = make(chan struct{}, 1) // before any goroutine can touch it
+	}
+	restored, err := s.load()
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if !restored && opts.CustomerSeqStart > 0 {
 		s.st.customerSeq = opts.CustomerSeqStart
 	}
-	s.faults = newFaultInjector(newRandSource(seed, 3), Faults{
-		FailRate: opts.FailRate, TimeoutRate: opts.TimeoutRate, TimeoutDelay: opts.TimeoutDelay,
-	})
+	if restored {
+		// A seeded simulator must not draw the uuids of its earlier runs again.
+		s.ids = newRandSource(seed, 1+16*uint64(s.generation))
+	}
 	s.routes()
-	return s
+	for _, a := range s.st.accountOrder {
+		s.startHooks(a.hooks)
+	}
+	if opts.StateFile != "" {
+		s.startSaver()
+	}
+	return s, nil
+}
+
+// load restores Options.StateFile when it exists.
+func (s *Server) load() (restored bool, err error) {
+	if s.opts.StateFile == "" {
+		return false, nil
+	}
+	snap, err := readStateFile(s.opts.StateFile)
+	if err != nil || snap == nil {
+		return false, err
+	}
+	if err := s.restore(snap); err != nil {
+		return false, stateFileError(s.opts.StateFile, err)
+	}
+	s.log.Info("asaas-sim state loaded", "file", s.opts.StateFile, "accounts", len(snap.Accounts),
+		"customers", len(snap.Customers), "payments", len(snap.Payments))
+	return true, nil
 }
 
 // Handler serves the Asaas routes under /v3/ and the control API under /_sim/.
 func (s *Server) Handler() http.Handler { return s.mux }
 
-// Close stops webhook delivery (in-flight attempts are cancelled) and waits for
-// the delivery goroutines to end. The state stays readable.
+// Close stops webhook delivery (in-flight attempts are cancelled and stay
+// queued), waits for the delivery goroutines to end and writes the state file a
+// last time. The state stays readable.
 func (s *Server) Close() {
 	s.close.Do(func() {
 		s.cancel()
 		s.wg.Wait()
+		if err := s.Save(); err != nil {
+			s.log.Error("asaas-sim cannot write its state file", "file", s.opts.StateFile, "error", err)
+		}
 	})
 }
 
@@ -145,6 +219,9 @@ func (s *Server) api(h apiHandler) http.Handler {
 			return
 		}
 		out, err := h(a, r)
+		if r.Method != http.MethodGet {
+			s.touch() // refused calls change nothing, but cost nothing to note
+		}
 		if err != nil {
 			writeError(w, err)
 			return
@@ -159,6 +236,9 @@ type controlHandler func(r *http.Request) (any, *Error)
 func (s *Server) control(h controlHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		out, err := h(r)
+		if r.Method != http.MethodGet {
+			s.touch()
+		}
 		if err != nil {
 			writeError(w, err)
 			return

@@ -1,6 +1,7 @@
 package asaassim
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -27,7 +28,7 @@ type transfer struct {
 	externalReference *string
 	description       *string
 	receiptURL        *string
-	bankAccount       obj // nil for internal transfers
+	bankAccount       json.RawMessage // rendered once; nil for internal transfers
 	walletID          string
 }
 
@@ -91,10 +92,10 @@ func (s *Server) createTransfer(a *account, r *http.Request) (any, *Error) {
 			return nil, badRequest("invalid_pixAddressKey", "Informe a chave Pix.")
 		}
 		t.operationType = "PIX"
-		t.bankAccount = obj{
+		t.bankAccount = encodeJSON(obj{
 			{"bank", nil}, {"accountName", nil}, {"ownerName", nil}, {"cpfCnpj", nil},
 			{"agency", nil}, {"account", nil}, {"accountDigit", nil}, {"pixAddressKey", key},
-		}
+		})
 	case hasBank:
 		owner := strField(bank, "ownerName")
 		doc := normalizeDocument(strField(bank, "cpfCnpj"))
@@ -115,11 +116,11 @@ func (s *Server) createTransfer(a *account, r *http.Request) (any, *Error) {
 		if op, _, _ := b.str("operationType"); op == "PIX" {
 			t.operationType = "PIX"
 		}
-		t.bankAccount = obj{
+		t.bankAccount = encodeJSON(obj{
 			{"bank", obj{{"code", code}}}, {"accountName", strOrNil(strField(bank, "accountName"))},
 			{"ownerName", owner}, {"cpfCnpj", doc}, {"agency", agency}, {"account", number},
 			{"accountDigit", strOrNil(strField(bank, "accountDigit"))}, {"pixAddressKey", nil},
-		}
+		})
 	case hasWallet:
 		t.typ, t.operationType, t.walletID = "ASAAS_ACCOUNT", "INTERNAL", wallet
 	default:
@@ -177,6 +178,7 @@ func (s *Server) getTransfer(a *account, r *http.Request) (any, *Error) {
 // SetTransferStatus moves a PENDING transfer to DONE, FAILED or CANCELLED (the
 // last two return the value to the balance).
 func (s *Server) SetTransferStatus(transferID, status, failReason string) error {
+	defer s.touch()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.st.transfers[transferID]

@@ -15,10 +15,16 @@ import (
 // backoff until it is answered HTTP 200 — only 200 counts (the lead's decision;
 // seed 002 says "outside 2xx may trigger new attempts", so a 201 or 204 is a
 // failure here); after 15 consecutive failures the queue pauses until resumed.
-// At-least-once: DuplicateRate delivers an event twice (same id); ReorderRate
-// holds an event back until the next one has been queued behind it.
+// A paused queue keeps its events for 14 days; older ones are dropped for good
+// (docs.asaas.com/docs/fila-pausada). At-least-once: DuplicateRate delivers an
+// event twice (same id); ReorderRate holds an event back until the next one has
+// been queued behind it; LossRate drops an event for good (a fault Asaas does
+// not admit to, for testing reconciliation).
 
-const maxConsecutiveFailures = 15
+const (
+	maxConsecutiveFailures = 15
+	eventRetention         = 14 * 24 * time.Hour
+)
 
 // Delivery is one queued webhook event and every attempt to deliver it.
 type Delivery struct {
@@ -29,9 +35,10 @@ type Delivery struct {
 	TransferID  string          `json:"transferId,omitempty"`
 	Duplicate   bool            `json:"duplicate"`
 	Reordered   bool            `json:"reordered"`
-	Status      string          `json:"status"` // queued, held, delivered, skipped
+	Status      string          `json:"status"` // queued, held, delivered, skipped, lost, expired
 	Delivered   bool            `json:"delivered"`
 	CreatedAt   time.Time       `json:"createdAt"`
+	EmittedAt   time.Time       `json:"emittedAt"` // the simulator's clock: what the 14-day retention counts from
 	DeliveredAt *time.Time      `json:"deliveredAt"`
 	Attempts    []Attempt       `json:"attempts"`
 	Payload     json.RawMessage `json:"payload"`
@@ -48,20 +55,24 @@ type Attempt struct {
 
 // WebhookState is a queue's configuration and health.
 type WebhookState struct {
-	URL                 string `json:"url"`
-	Enabled             bool   `json:"enabled"`
-	HasAuthToken        bool   `json:"hasAuthToken"`
-	Paused              bool   `json:"paused"`
-	ConsecutiveFailures int    `json:"consecutiveFailures"`
-	Queued              int    `json:"queued"`
+	ID                  string   `json:"id"`
+	URL                 string   `json:"url"`
+	Enabled             bool     `json:"enabled"`
+	HasAuthToken        bool     `json:"hasAuthToken"`
+	Paused              bool     `json:"paused"`
+	ConsecutiveFailures int      `json:"consecutiveFailures"`
+	Queued              int      `json:"queued"`
+	LossRate            *float64 `json:"lossRate"` // this account's own rate; null: the global one
 }
 
 type hookQueue struct {
 	s      *Server
 	acctID string
+	id     string // the webhook's id in /v3/webhooks
 
 	mu       sync.Mutex
 	cfg      WebhookConfig
+	lossRate *float64    // overrides the global LossRate for this account
 	pending  []*Delivery // head is being delivered
 	held     *Delivery   // reordered: waits for the next event
 	heldAt   time.Time
@@ -74,7 +85,7 @@ type hookQueue struct {
 }
 
 func newHookQueue(s *Server, acctID string, cfg WebhookConfig) *hookQueue {
-	return &hookQueue{s: s, acctID: acctID, cfg: cfg, wake: make(chan struct{}, 1)}
+	return &hookQueue{s: s, acctID: acctID, id: webhookID(acctID), cfg: cfg, wake: make(chan struct{}, 1)}
 }
 
 func (s *Server) startHooks(q *hookQueue) {
@@ -106,6 +117,15 @@ func (q *hookQueue) resume() {
 	q.signal()
 }
 
+// pause stops delivery as if the queue had been interrupted; events keep
+// queueing until resume.
+func (q *hookQueue) pause() {
+	q.mu.Lock()
+	q.paused = true
+	q.mu.Unlock()
+	q.signal()
+}
+
 func (q *hookQueue) state() WebhookState {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -114,14 +134,15 @@ func (q *hookQueue) state() WebhookState {
 		n++
 	}
 	return WebhookState{
-		URL: q.cfg.URL, Enabled: q.cfg.Enabled, HasAuthToken: q.cfg.AuthToken != "",
-		Paused: q.paused, ConsecutiveFailures: q.failures, Queued: n,
+		ID: q.id, URL: q.cfg.URL, Enabled: q.cfg.Enabled, HasAuthToken: q.cfg.AuthToken != "",
+		Paused: q.paused, ConsecutiveFailures: q.failures, Queued: n, LossRate: q.lossRate,
 	}
 }
 
 // enqueue queues an event (called under the server lock, so events keep the
-// order in which they happened). With no enabled webhook the event is recorded
-// as skipped: Asaas only notifies configured webhooks.
+// order in which they happened). With no enabled webhook, or one that does not
+// take this event, the event is recorded as skipped: Asaas only notifies
+// configured webhooks. A lost event is recorded and never sent.
 func (q *hookQueue) enqueue(d *Delivery) {
 	dup := q.s.opts.DuplicateRate > 0 && q.s.chaos.float() < q.s.opts.DuplicateRate
 	reorder := q.s.opts.ReorderRate > 0 && q.s.chaos.float() < q.s.opts.ReorderRate
@@ -131,9 +152,13 @@ func (q *hookQueue) enqueue(d *Delivery) {
 		return
 	}
 	q.history = append(q.history, d)
-	if !q.cfg.Enabled || q.cfg.URL == "" {
+	if !q.cfg.Enabled || q.cfg.URL == "" || !q.cfg.takes(d.Event) {
 		d.Status = "skipped"
 		d.Payload = nil // nobody will receive it; keeps a webhook-less load run small
+		return
+	}
+	if q.drawLoss() {
+		d.Status = "lost"
 		return
 	}
 	batch := []*Delivery{d}
@@ -175,6 +200,7 @@ func (q *hookQueue) next() (d *Delivery, cfg WebhookConfig, wait time.Duration) 
 	if q.paused || !q.cfg.Enabled || q.cfg.URL == "" {
 		return nil, q.cfg, 0
 	}
+	q.dropExpired()
 	if len(q.pending) == 0 && q.held != nil {
 		if left := q.holdWindow() - time.Since(q.heldAt); left > 0 {
 			return nil, q.cfg, left
@@ -231,6 +257,7 @@ func (q *hookQueue) run(ctx context.Context) {
 // record stores an attempt and moves the queue: on 200 the head is done; on a
 // failure it returns the backoff delay (0 when the queue just paused).
 func (q *hookQueue) record(d *Delivery, att Attempt) (time.Duration, bool) {
+	defer q.s.touch() // the queue's head, failure count or pause changed
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	d.Attempts = append(d.Attempts, att)
@@ -305,6 +332,7 @@ func (s *Server) emit(a *account, event, key string, entity obj, d Delivery) {
 	d.EventID = env[0].v.(string)
 	d.Event = event
 	d.CreatedAt = time.Now()
+	d.EmittedAt = s.now()
 	d.Payload = encodeJSON(env)
 	a.hooks.enqueue(&d)
 }
@@ -330,6 +358,7 @@ func (s *Server) ResumeWebhooks(accountID string) error {
 		return err
 	}
 	q.resume()
+	s.touch()
 	return nil
 }
 

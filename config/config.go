@@ -32,8 +32,9 @@ var Vars = []Var{
 	{"ASAAS_SIM_RETRY_BASE", "2s", "Simulator: first webhook retry delay; doubles per attempt (Asaas waits minutes; tests compress it)."},
 	{"ASAAS_SIM_DUPLICATE_RATE", "0", "Simulator: share of webhooks delivered twice (0..1), to exercise at-least-once handling."},
 	{"ASAAS_SIM_REORDER_RATE", "0", "Simulator: share of webhooks delayed behind the next one (0..1)."},
+	{"ASAAS_SIM_STATE_FILE", "", "Simulator: JSON file that keeps its whole state across restarts (loaded at start, written soon after every change). Empty: memory only; `billing dev` uses `<DEV_DATA_DIR>/asaas-sim.json`."},
 	{"BILLING_SECRET_KEY", "", "32-byte key (hex or base64) that encrypts stored Asaas API keys with AES-GCM. Required outside `billing dev`, which keeps a generated one in `.data/secret.key`."},
-	{"DEV_DATA_DIR", ".data", "`billing dev`: where the Temporal dev server database, the dev secret key and the demo token live."},
+	{"DEV_DATA_DIR", ".data", "`billing dev`: where the Temporal dev server database, the dev secret key, the demo token and the simulator's state live."},
 	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
 	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing dev`: Temporal Web UI port."},
 	{"DEV_ASAAS_API_KEY", "", "`billing dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
@@ -53,6 +54,7 @@ type Config struct {
 	SimRetryBase      time.Duration
 	SimDuplicateRate  float64
 	SimReorderRate    float64
+	SimStateFile      string // "" = memory only (billing dev picks one under DevDataDir)
 	SecretKey         []byte // nil when unset
 	DevDataDir        string
 	DevTemporalCLI    string
@@ -89,6 +91,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AsaasBaseURL:      strings.TrimRight(get("ASAAS_BASE_URL"), "/"),
 		SimAddr:           get("ASAAS_SIM_ADDR"),
 		SimWebhookURL:     get("ASAAS_SIM_WEBHOOK_URL"),
+		SimStateFile:      get("ASAAS_SIM_STATE_FILE"),
 		DevDataDir:        get("DEV_DATA_DIR"),
 		DevTemporalCLI:    get("DEV_TEMPORAL_CLI"),
 		DevAsaasAPIKey:    get("DEV_ASAAS_API_KEY"),

@@ -22,6 +22,7 @@ func TestLoadDefaults(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:8091", c.SimAddr)
 	assert.Equal(t, 8233, c.DevTemporalUIPort)
 	assert.Equal(t, 2*time.Second, c.SimRetryBase)
+	assert.Empty(t, c.SimStateFile, "the simulator keeps its state in memory unless told")
 	assert.Nil(t, c.SecretKey)
 	assert.Error(t, c.RequireSecretKey())
 }
@@ -67,4 +68,10 @@ func TestEveryVarHasAMeaningAndIsUnique(t *testing.T) {
 		seen[v.Name] = true
 		assert.NotEmpty(t, v.Meaning, v.Name)
 	}
+}
+
+func TestSimStateFile(t *testing.T) {
+	c, err := Load(env(map[string]string{"ASAAS_SIM_STATE_FILE": " /var/lib/sim/state.json "}))
+	require.NoError(t, err)
+	assert.Equal(t, "/var/lib/sim/state.json", c.SimStateFile)
 }

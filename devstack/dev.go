@@ -112,11 +112,22 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 			return fmt.Errorf("Asaas simulator cannot listen on %s: %w", cfg.SimAddr, err)
 		}
 		cfg.AsaasBaseURL = "http://" + ln.Addr().String()
-		// The simulator forgets everything on restart while PostgreSQL remembers:
-		// customer ids must not repeat across restarts.
-		sim := asaassim.New(asaassim.Options{RetryBase: cfg.SimRetryBase, DuplicateRate: cfg.SimDuplicateRate,
-			ReorderRate: cfg.SimReorderRate, Logger: logger.With("component", "asaas-sim"),
+		if err := moveOldIdentities(cfg.DevDataDir); err != nil {
+			return err
+		}
+		stateFile := cfg.SimStateFile
+		if stateFile == "" {
+			stateFile = filepath.Join(cfg.DevDataDir, simStateFile)
+		}
+		// The simulator keeps its state in the data dir, as Temporal does. A
+		// fresh one (make clean removes .data but keeps the database) starts its
+		// customer ids past any it may have handed out before.
+		sim, err := asaassim.Open(asaassim.Options{RetryBase: cfg.SimRetryBase, DuplicateRate: cfg.SimDuplicateRate,
+			ReorderRate: cfg.SimReorderRate, Logger: logger.With("component", "asaas-sim"), StateFile: stateFile,
 			CustomerSeqStart: time.Now().Unix() % 1_000_000_000 * 100})
+		if err != nil {
+			return err
+		}
 		defer sim.Close()
 		ids, err := loadSimIdentities(cfg.DevDataDir)
 		if err != nil {

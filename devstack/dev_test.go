@@ -3,6 +3,7 @@ package devstack
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -132,11 +133,13 @@ func TestDevStackStartsStopsAndReusesItsData(t *testing.T) {
 		require.NoError(t, err)
 		return c
 	}
+	var charge string
 	first := runStack(t, cfg, func() {
 		c := dial()
 		defer c.Close()
 		_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "persist-check", TaskQueue: "nobody-polls"}, "PersistCheck")
 		require.NoError(t, err)
+		charge = simCharge(t, cfg)
 	})
 	m := tokenLine.FindStringSubmatch(first)
 	require.NotNil(t, m, "first start prints a demo token:\n%s", first)
@@ -146,9 +149,48 @@ func TestDevStackStartsStopsAndReusesItsData(t *testing.T) {
 		defer c.Close()
 		_, err := c.DescribeWorkflowExecution(ctx, "persist-check", "")
 		assert.NoError(t, err, "a workflow started before the restart is still there")
+		p := simGateway(t, cfg).get(t, "/v3/payments/"+charge)
+		assert.Equal(t, "PENDING", p["status"], "a charge made before the restart is still at the gateway")
 	})
 	m2 := tokenLine.FindStringSubmatch(second)
 	require.NotNil(t, m2)
 	assert.Equal(t, m[1], m2[1], "second start reuses the demo account and its token")
 	assert.FileExists(t, cfg.DevDataDir+"/temporal.db", "Temporal state is file-backed")
+	assert.FileExists(t, cfg.DevDataDir+"/asaas-sim.json", "the simulator's state is file-backed")
+}
+
+// gatewayClient calls the dev stack's simulator as the demo merchant.
+type gatewayClient struct{ base, key string }
+
+func simGateway(t *testing.T, cfg config.Config) gatewayClient {
+	ids, err := loadSimIdentities(cfg.DevDataDir)
+	require.NoError(t, err)
+	return gatewayClient{base: "http://" + cfg.SimAddr, key: ids.Merchant.APIKey}
+}
+
+func (g gatewayClient) call(t *testing.T, method, path string, body any) map[string]any {
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	req, err := http.NewRequest(method, g.base+path, bytes.NewReader(raw))
+	require.NoError(t, err)
+	req.Header.Set("access_token", g.key)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %v", method, path, out)
+	return out
+}
+
+func (g gatewayClient) get(t *testing.T, path string) map[string]any {
+	return g.call(t, http.MethodGet, path, nil)
+}
+
+// simCharge creates a charge at the simulator as the demo merchant.
+func simCharge(t *testing.T, cfg config.Config) string {
+	g := simGateway(t, cfg)
+	cust := g.call(t, http.MethodPost, "/v3/customers", map[string]any{"name": "Cliente", "cpfCnpj": "24971563792"})["id"]
+	due := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+	return g.call(t, http.MethodPost, "/v3/payments", map[string]any{"customer": cust, "billingType": "PIX", "value": 10, "dueDate": due})["id"].(string)
 }

@@ -69,7 +69,10 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 	// PostgreSQL
 	s.dbURL = o.DatabaseURL
 	if o.CreateDatabase {
-		name := fmt.Sprintf("billing_bench_%d", time.Now().UnixNano())
+		sweepBenchDatabases(ctx, o.DatabaseURL, p)
+		// The creation time in the name lets a later run (or `make test`) sweep
+		// it if this one is killed before it drops it.
+		name := db.ScratchName(db.BenchDatabasePrefix, time.Now())
 		if s.dbURL, err = withDatabase(o.DatabaseURL, name); err != nil {
 			return nil, err
 		}
@@ -184,6 +187,30 @@ func withDatabase(raw, name string) (string, error) {
 	}
 	u.Path = "/" + name
 	return u.String(), nil
+}
+
+// benchLeakedAfter: a bench database this old that nobody is connected to was
+// left by a killed run (a default run takes under 10 minutes).
+const benchLeakedAfter = 2 * time.Hour
+
+// sweepBenchDatabases drops what killed runs left behind. Best effort.
+func sweepBenchDatabases(ctx context.Context, adminURL string, p *progress) {
+	u, err := withDatabase(adminURL, "postgres")
+	if err != nil {
+		return
+	}
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	dropped, err := db.SweepScratch(ctx, conn, db.BenchDatabasePrefix, benchLeakedAfter, time.Now())
+	if len(dropped) > 0 {
+		p.say("PostgreSQL: dropped %d database(s) of killed runs: %s", len(dropped), strings.Join(dropped, ", "))
+	}
+	if err != nil {
+		p.say("PostgreSQL: sweeping databases of killed runs: %v", err)
+	}
 }
 
 func dropDatabase(adminURL, name string) {

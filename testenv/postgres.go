@@ -6,30 +6,18 @@ package testenv
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"billing/config"
 	"billing/db"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-)
-
-var (
-	templateOnce sync.Once
-	templateName string
-	templateErr  error
 )
 
 // baseURL is DATABASE_URL (or its default): the server tests create databases on.
@@ -65,80 +53,8 @@ func adminConn(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// migrationsHash names the template after the schema, so a changed migration gets
-// a fresh template and an unchanged one is reused across packages and runs.
-func migrationsHash() (string, error) {
-	h := sha256.New()
-	err := fs.WalkDir(db.Migrations(), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(db.Migrations(), path)
-		h.Write([]byte(path))
-		h.Write(b)
-		return err
-	})
-	return hex.EncodeToString(h.Sum(nil))[:16], err
-}
-
-func ensureTemplate() (string, error) {
-	templateOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		templateName, templateErr = createTemplate(ctx)
-	})
-	return templateName, templateErr
-}
-
-func createTemplate(ctx context.Context) (string, error) {
-	sum, err := migrationsHash()
-	if err != nil {
-		return "", err
-	}
-	name := "billing_tmpl_" + sum
-	conn, err := adminConn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(ctx)
-	// Test binaries run in parallel: one creates the template, the others wait.
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(727001)"); err != nil {
-		return "", err
-	}
-	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock(727001)") //nolint:errcheck
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&exists); err != nil {
-		return "", err
-	}
-	if exists {
-		return name, nil
-	}
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
-		return "", err
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", err
-	}
-	u, err := urlFor(name)
-	if err != nil {
-		return "", err
-	}
-	pool, err := db.Open(ctx, u)
-	if err != nil {
-		return "", err
-	}
-	err = db.Migrate(ctx, pool)
-	pool.Close()
-	if err != nil {
-		return "", err
-	}
-	if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" WITH is_template true"); err != nil {
-		return "", err
-	}
-	return name, nil
-}
-
-// DatabaseURL creates a fresh migrated database for this test and drops it after.
+// DatabaseURL creates a fresh migrated database for this test and drops it after
+// (a killed run leaves it to the sweep of a later one, see template.go).
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
 	tmpl, err := ensureTemplate()
@@ -152,7 +68,9 @@ func DatabaseURL(t testing.TB) string {
 		t.Fatalf("integration tests need PostgreSQL: %v", err)
 	}
 	defer conn.Close(ctx)
-	name := "billing_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:20]
+	// The creation time in the name lets a later run sweep it if this one is
+	// killed before its cleanup.
+	name := db.ScratchName(db.TestDatabasePrefix, time.Now())
 	for attempt := 0; ; attempt++ {
 		_, err = conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl)
 		var pgErr *pgconn.PgError

@@ -67,16 +67,25 @@ func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
 
 func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
 	logger := cfg.NewLogger(os.Stderr).With("component", "asaas-sim")
-	sim := asaassim.New(asaassim.Options{
+	sim, err := asaassim.Open(asaassim.Options{
 		RetryBase:         cfg.SimRetryBase,
 		DuplicateRate:     cfg.SimDuplicateRate,
 		ReorderRate:       cfg.SimReorderRate,
 		DefaultWebhookURL: cfg.SimWebhookURL,
+		StateFile:         cfg.SimStateFile,
 		Logger:            logger,
 	})
+	if err != nil {
+		return err
+	}
 	defer sim.Close()
-	acct := sim.CreateAccount("Default")
-	logger.Info("default account", "id", acct.ID, "api_key", acct.APIKey, "wallet_id", acct.WalletID, "webhook_url", cfg.SimWebhookURL)
+	// A state loaded from ASAAS_SIM_STATE_FILE already has its accounts.
+	if len(sim.Accounts()) == 0 {
+		sim.CreateAccount("Default")
+	}
+	for _, acct := range sim.Accounts() {
+		logger.Info("account", "id", acct.ID, "name", acct.Name, "api_key", acct.APIKey, "wallet_id", acct.WalletID)
+	}
 	srv := &http.Server{Addr: cfg.SimAddr, Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
