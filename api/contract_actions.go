@@ -135,9 +135,13 @@ func (s *Server) cancelContract(c *gin.Context) {
 	})
 }
 
-// contractAction runs one engine call with Idempotency-Key support: a stored answer
-// for the same request is replayed; a successful answer is stored afterwards (the
-// engine itself dedupes concurrent twins by the key).
+// contractAction runs one engine call with Idempotency-Key support: the key is
+// claimed first (a concurrent request with the same key waits for this one's
+// answer and replays it; the same key on another path or body is a 422), the
+// action runs with an update ID naming contract, installment and key, and its
+// answer is stored with the key. A failed action, or one still running (202),
+// releases the key: a retry runs it again, and the update ID makes it the same
+// update.
 func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e ContractEngine, idempotencyKey string) (ContractActionResult, error)) {
 	if s.deps.Contracts == nil {
 		s.writeError(c, notImplemented("Contract actions are not available yet."))
@@ -149,11 +153,10 @@ func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e 
 		s.writeError(c, err)
 		return
 	}
-	q := dbgen.New(s.deps.Pool)
 	key := ""
 	if idem != nil {
 		key = idem.key
-		stored, err := idem.stored(ctx, q)
+		stored, err := idem.claimFirst(ctx, s.deps.Pool, actionWait)
 		if err != nil {
 			s.writeError(c, err)
 			return
@@ -165,13 +168,17 @@ func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e 
 		}
 	}
 	res, err := run(ctx, s.deps.Contracts, key)
+	var out []byte
+	if err == nil {
+		out, err = marshalJSON(res)
+	}
+	if idem != nil && (err != nil || res.InProgress) {
+		if rerr := idem.release(ctx, dbgen.New(s.deps.Pool)); rerr != nil {
+			s.deps.Logger.Error("idempotency key not released", "key", idem.key, "err", rerr)
+		}
+	}
 	if err != nil {
 		s.writeError(c, err) // a *Problem as-is, anything else a logged 500
-		return
-	}
-	out, err := marshalJSON(res)
-	if err != nil {
-		s.writeError(c, err)
 		return
 	}
 	if res.InProgress {
@@ -179,7 +186,10 @@ func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e 
 		return
 	}
 	if idem != nil {
-		if err := idem.store(ctx, q, http.StatusOK, out); err != nil {
+		saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		err := idem.save(saveCtx, dbgen.New(s.deps.Pool), http.StatusOK, out)
+		cancel()
+		if err != nil {
 			s.writeError(c, err)
 			return
 		}

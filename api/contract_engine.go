@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"billing/db"
@@ -158,7 +159,7 @@ func (e *TemporalContracts) checkActivation(ctx context.Context, q *dbgen.Querie
 // retried request is the same update, applied once.
 func (e *TemporalContracts) MarkPaid(ctx context.Context, a Actor, contractID uuid.UUID, installment int, req MarkPaidInput, idempotencyKey string) (ContractActionResult, error) {
 	var res workflows.MarkPaidResult
-	err := e.update(ctx, contractID, workflows.MarkPaidUpdate, updateID("mark-paid", idempotencyKey), workflows.MarkPaidRequest{
+	err := e.update(ctx, contractID, workflows.MarkPaidUpdate, updateID(idempotencyKey, "mark-paid", contractID.String(), strconv.Itoa(installment)), workflows.MarkPaidRequest{
 		InstallmentNumber: installment, Amount: req.Amount, PaidOn: req.PaidOn.Format(time.DateOnly), RecordedBy: a.UserID.String(),
 	}, &res)
 	if errors.Is(err, errInProgress) {
@@ -176,7 +177,7 @@ func (e *TemporalContracts) MarkPaid(ctx context.Context, a Actor, contractID uu
 // Cancel runs the cancel Update: open charges are deleted at Asaas last to first.
 func (e *TemporalContracts) Cancel(ctx context.Context, a Actor, contractID uuid.UUID, reason string, idempotencyKey string) (ContractActionResult, error) {
 	var res workflows.CancelResult
-	err := e.update(ctx, contractID, workflows.CancelUpdate, updateID("cancel", idempotencyKey),
+	err := e.update(ctx, contractID, workflows.CancelUpdate, updateID(idempotencyKey, "cancel", contractID.String()),
 		workflows.CancelRequest{Reason: reason, RequestedBy: a.UserID.String()}, &res)
 	if errors.Is(err, errInProgress) {
 		return inProgress(contractID, workflows.StatusActive), nil
@@ -187,11 +188,15 @@ func (e *TemporalContracts) Cancel(ctx context.Context, a Actor, contractID uuid
 	return ContractActionResult{ContractID: contractID, WorkflowID: workflows.ContractWorkflowID(contractID.String()), Status: workflows.StatusCancelled}, nil
 }
 
-func updateID(action, idempotencyKey string) string {
+// updateID is the workflow Update ID of an action: its name, what it acts on
+// and the Idempotency-Key ("mark-paid/<contract>/<n>/<key>"), so a retried
+// request is the same update, applied once, and the same key on another
+// installment never is. Without a key every request is an update of its own.
+func updateID(idempotencyKey string, action ...string) string {
 	if idempotencyKey == "" {
-		return action + "/" + uuid.NewString()
+		idempotencyKey = uuid.NewString()
 	}
-	return action + "/" + idempotencyKey
+	return strings.Join(append(action, idempotencyKey), "/")
 }
 
 // errInProgress: the update was accepted but did not finish within actionWait.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"billing/db/dbgen"
 
@@ -45,7 +46,9 @@ func idempotencyOf(c *gin.Context) (*idempotency, error) {
 }
 
 // claim takes the key for this request, or returns the stored answer of the earlier
-// request that used it (422 when that request was a different one).
+// request that used it (422 when that request was a different one). A claim of
+// the same request that holds no answer yet is errKeyInUse, unless it is older
+// than claimLease: its request died, and this one takes it over.
 func (i *idempotency) claim(ctx context.Context, q *dbgen.Queries) (*dbgen.IdempotencyKey, error) {
 	_, err := q.ClaimIdempotencyKey(ctx, dbgen.ClaimIdempotencyKeyParams{
 		AccountID: i.actor.AccountID, Key: i.key, Method: i.method, Path: i.path, RequestHash: i.hash,
@@ -56,10 +59,27 @@ func (i *idempotency) claim(ctx context.Context, q *dbgen.Queries) (*dbgen.Idemp
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return nil, err
 	}
-	return i.stored(ctx, q)
+	stored, err := i.stored(ctx, q)
+	if !errors.Is(err, errKeyInUse) {
+		return stored, err
+	}
+	_, err = q.TakeOverIdempotencyClaim(ctx, dbgen.TakeOverIdempotencyClaimParams{AccountID: i.actor.AccountID, Key: i.key,
+		Method: i.method, Path: i.path, RequestHash: i.hash, LeaseSeconds: claimLease.Seconds()})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errKeyInUse
+	}
+	return nil, err // nil: taken over
 }
 
-// stored is the answer stored for the key, nil when there is none.
+// claimLease outlasts the longest request that holds a claim (a contract action
+// waits up to actionWait, a payment link makes two Asaas calls of at most 20 s).
+const claimLease = 2 * time.Minute
+
+// errKeyInUse: a request with this key is still running.
+var errKeyInUse = Conflict("A request with this Idempotency-Key is still being processed; retry later.")
+
+// stored is the answer stored for the key, nil when there is none, errKeyInUse
+// when the request that claimed it has not answered yet.
 func (i *idempotency) stored(ctx context.Context, q *dbgen.Queries) (*dbgen.IdempotencyKey, error) {
 	row, err := q.GetIdempotencyKey(ctx, dbgen.GetIdempotencyKeyParams{AccountID: i.actor.AccountID, Key: i.key})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -73,7 +93,7 @@ func (i *idempotency) stored(ctx context.Context, q *dbgen.Queries) (*dbgen.Idem
 			Message: "was already used for a different request; use a new key for a new request"})
 	}
 	if row.ResponseStatus == nil {
-		return nil, Conflict("A request with this Idempotency-Key is still being processed; retry later.")
+		return nil, errKeyInUse
 	}
 	return &row, nil
 }
@@ -85,12 +105,3 @@ func (i *idempotency) save(ctx context.Context, q *dbgen.Queries, status int, bo
 	})
 }
 
-// store records the answer of a request whose effect happened outside our transaction
-// (a contract action run by the workflow). A concurrent twin may have stored first.
-func (i *idempotency) store(ctx context.Context, q *dbgen.Queries, status int, body []byte) error {
-	st := int32(status)
-	return q.StoreIdempotencyResponse(ctx, dbgen.StoreIdempotencyResponseParams{
-		AccountID: i.actor.AccountID, Key: i.key, Method: i.method, Path: i.path, RequestHash: i.hash,
-		ResponseStatus: &st, ResponseBody: body,
-	})
-}

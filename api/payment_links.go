@@ -157,7 +157,7 @@ func (s *Server) createPaymentLink(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 2*asaasCallTimeout)
 	defer cancel()
 	if idem != nil {
-		stored, err := idem.claimFirst(ctx, s.deps.Pool)
+		stored, err := idem.claimFirst(ctx, s.deps.Pool, asaasCallTimeout)
 		if err != nil {
 			s.writeError(c, err)
 			return

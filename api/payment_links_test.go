@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"billing/db/dbgen"
 	"billing/domain"
@@ -189,19 +190,49 @@ func TestPaymentLinkIdempotency(t *testing.T) {
 		assert.EqualValues(t, 1, g.linkCreates.Load())
 	})
 
-	t.Run("while the first request runs, a twin gets 409 and calls nothing", func(t *testing.T) {
+	t.Run("while the first request runs, a twin waits for its answer and calls nothing", func(t *testing.T) {
 		// The first request has claimed its key and is waiting for Asaas.
 		idem := &idempotency{actor: Actor{AccountID: u.AccountID, UserID: u.UserID}, key: "k2", method: "POST",
 			path: "/v1/payment-links", hash: requestHash(t, "POST", "/v1/payment-links", body)}
-		stored, err := idem.claimFirst(context.Background(), e.pool)
+		stored, err := idem.claimFirst(context.Background(), e.pool, 0)
 		require.NoError(t, err)
 		require.Nil(t, stored)
 		calls := g.linkCreates.Load()
 
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			assert.NoError(t, idem.save(context.Background(), dbgen.New(e.pool), http.StatusCreated, []byte(`{"id":"the-first-answer"}`)))
+		}()
 		r := e.call(t, u.Token, "POST", "/v1/payment-links", body, idempotencyHeader, "k2")
-		require.Equal(t, http.StatusConflict, r.Code, r.String())
-		assert.Contains(t, r.obj(t)["detail"], "still being processed")
+		require.Equal(t, http.StatusCreated, r.Code, r.String())
+		assert.Equal(t, "true", r.Header.Get("Idempotent-Replayed"))
+		assert.JSONEq(t, `{"id":"the-first-answer"}`, r.String())
 		assert.Equal(t, calls, g.linkCreates.Load())
+	})
+
+	t.Run("a claim left by a request that died is taken over after its lease", func(t *testing.T) {
+		idem := &idempotency{actor: Actor{AccountID: u.AccountID, UserID: u.UserID}, key: "k4", method: "POST",
+			path: "/v1/payment-links", hash: requestHash(t, "POST", "/v1/payment-links", body)}
+		_, err := idem.claimFirst(context.Background(), e.pool, 0)
+		require.NoError(t, err)
+		calls := g.linkCreates.Load()
+		_, err = e.pool.Exec(context.Background(), `UPDATE idempotency_keys SET claimed_at = now() - interval '3 minutes' WHERE key = 'k4'`)
+		require.NoError(t, err)
+
+		r := e.call(t, u.Token, "POST", "/v1/payment-links", body, idempotencyHeader, "k4")
+		require.Equal(t, http.StatusCreated, r.Code, r.String())
+		assert.Empty(t, r.Header.Get("Idempotent-Replayed"))
+		assert.Equal(t, calls+1, g.linkCreates.Load())
+		again := e.call(t, u.Token, "POST", "/v1/payment-links", body, idempotencyHeader, "k4")
+		assert.Equal(t, "true", again.Header.Get("Idempotent-Replayed"))
+		assert.JSONEq(t, r.String(), again.String())
+
+		other := e.call(t, u.Token, "POST", "/v1/payment-links", map[string]any{"name": "Outro", "billing_type": "PIX", "charge_type": "DETACHED", "value": 5}, idempotencyHeader, "k5")
+		require.Equal(t, http.StatusCreated, other.Code)
+		_, err = e.pool.Exec(context.Background(), `UPDATE idempotency_keys SET claimed_at = now() - interval '3 minutes' WHERE key = 'k5'`)
+		require.NoError(t, err)
+		replayed := e.call(t, u.Token, "POST", "/v1/payment-links", map[string]any{"name": "Outro", "billing_type": "PIX", "charge_type": "DETACHED", "value": 5}, idempotencyHeader, "k5")
+		assert.Equal(t, "true", replayed.Header.Get("Idempotent-Replayed"), "an answered key is never taken over, however old")
 	})
 
 	t.Run("concurrent twins create one link", func(t *testing.T) {

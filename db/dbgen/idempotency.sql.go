@@ -90,33 +90,35 @@ func (q *Queries) SaveIdempotencyResponse(ctx context.Context, arg SaveIdempoten
 	return err
 }
 
-const storeIdempotencyResponse = `-- name: StoreIdempotencyResponse :exec
-INSERT INTO idempotency_keys (account_id, key, method, path, request_hash, response_status, response_body)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (account_id, key) DO NOTHING
+const takeOverIdempotencyClaim = `-- name: TakeOverIdempotencyClaim :one
+UPDATE idempotency_keys SET claimed_at = now()
+WHERE account_id = $1 AND key = $2 AND response_status IS NULL
+  AND method = $3 AND path = $4 AND request_hash = $5
+  AND claimed_at < now() - make_interval(secs => $6::float8)
+RETURNING key
 `
 
-type StoreIdempotencyResponseParams struct {
-	AccountID      uuid.UUID
-	Key            string
-	Method         string
-	Path           string
-	RequestHash    []byte
-	ResponseStatus *int32
-	ResponseBody   []byte
+type TakeOverIdempotencyClaimParams struct {
+	AccountID    uuid.UUID
+	Key          string
+	Method       string
+	Path         string
+	RequestHash  []byte
+	LeaseSeconds float64
 }
 
-// For requests whose effect happens outside our transaction (contract actions run by
-// the workflow, which dedupes by the same key): store the answer after the fact.
-func (q *Queries) StoreIdempotencyResponse(ctx context.Context, arg StoreIdempotencyResponseParams) error {
-	_, err := q.db.Exec(ctx, storeIdempotencyResponse,
+// A claim without an answer older than the lease belongs to a request that died
+// (a crashed process never releases it): the same request, retried, takes it over.
+func (q *Queries) TakeOverIdempotencyClaim(ctx context.Context, arg TakeOverIdempotencyClaimParams) (string, error) {
+	row := q.db.QueryRow(ctx, takeOverIdempotencyClaim,
 		arg.AccountID,
 		arg.Key,
 		arg.Method,
 		arg.Path,
 		arg.RequestHash,
-		arg.ResponseStatus,
-		arg.ResponseBody,
+		arg.LeaseSeconds,
 	)
-	return err
+	var key string
+	err := row.Scan(&key)
+	return key, err
 }

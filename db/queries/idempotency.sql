@@ -14,9 +14,11 @@ SELECT * FROM idempotency_keys WHERE account_id = $1 AND key = $2;
 UPDATE idempotency_keys SET response_status = @response_status, response_body = @response_body
 WHERE account_id = @account_id AND key = @key;
 
--- name: StoreIdempotencyResponse :exec
--- For requests whose effect happens outside our transaction (contract actions run by
--- the workflow, which dedupes by the same key): store the answer after the fact.
-INSERT INTO idempotency_keys (account_id, key, method, path, request_hash, response_status, response_body)
-VALUES (@account_id, @key, @method, @path, @request_hash, @response_status, @response_body)
-ON CONFLICT (account_id, key) DO NOTHING;
+-- name: TakeOverIdempotencyClaim :one
+-- A claim without an answer older than the lease belongs to a request that died
+-- (a crashed process never releases it): the same request, retried, takes it over.
+UPDATE idempotency_keys SET claimed_at = now()
+WHERE account_id = @account_id AND key = @key AND response_status IS NULL
+  AND method = @method AND path = @path AND request_hash = @request_hash
+  AND claimed_at < now() - make_interval(secs => @lease_seconds::float8)
+RETURNING key;
