@@ -104,4 +104,3 @@ func (i *idempotency) save(ctx context.Context, q *dbgen.Queries, status int, bo
 		AccountID: i.actor.AccountID, Key: i.key, ResponseStatus: &st, ResponseBody: body,
 	})
 }
-
