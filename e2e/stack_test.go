@@ -19,6 +19,7 @@ import (
 	"billing/gateway"
 	"billing/tenant"
 	"billing/testenv"
+	"billing/webhooks"
 	"billing/worker"
 
 	"github.com/google/uuid"
@@ -54,8 +55,31 @@ func newStack(t *testing.T, simOpts asaassim.Options) *stack {
 
 // newStackWith sets how long contract actions wait before answering 202 (0: default).
 func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Duration) *stack {
+	return newStackOf(t, stackOptions{sim: simOpts, actionWait: actionWait})
+}
+
+// stackOptions: the simulator's options, how long contract actions wait before
+// 202 (0: default), and what the API reaches PostgreSQL and Temporal through
+// (nil: the same pool and client as the worker).
+type stackOptions struct {
+	sim         asaassim.Options
+	actionWait  time.Duration
+	apiPool     func(direct *pgxpool.Pool) *pgxpool.Pool
+	apiTemporal func(direct client.Client) client.Client
+	webhooks    webhooks.Options
+}
+
+func newStackOf(t *testing.T, o stackOptions) *stack {
 	t.Helper()
+	simOpts, actionWait := o.sim, o.actionWait
 	s := &stack{t: t, pool: testenv.Postgres(t), tc: testenv.Temporal(t)}
+	apiPool, apiTemporal := s.pool, s.tc
+	if o.apiPool != nil {
+		apiPool = o.apiPool(s.pool)
+	}
+	if o.apiTemporal != nil {
+		apiTemporal = o.apiTemporal(s.tc)
+	}
 	s.sim = asaassim.New(simOpts)
 	t.Cleanup(s.sim.Close)
 	simSrv := httptest.NewServer(s.sim.Handler())
@@ -64,12 +88,12 @@ func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Durati
 
 	connector := gateway.NewConnector(secretKey, s.simURL)
 	logger := slog.New(slog.DiscardHandler)
-	engine := api.NewTemporalContracts(s.pool, s.tc)
+	engine := api.NewTemporalContracts(apiPool, apiTemporal)
 	if actionWait > 0 {
 		engine.WithActionWait(actionWait)
 	}
-	srv := api.NewServer(api.Deps{Pool: s.pool, Temporal: s.tc, Logger: logger, SecretKey: secretKey,
-		Asaas: connector, Gateway: connector, Contracts: engine})
+	srv := api.NewServer(api.Deps{Pool: apiPool, Temporal: apiTemporal, Logger: logger, SecretKey: secretKey,
+		Asaas: connector, Gateway: connector, Contracts: engine, Webhooks: o.webhooks})
 	apiSrv := httptest.NewServer(srv.Handler())
 	t.Cleanup(apiSrv.Close)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
