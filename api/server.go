@@ -39,9 +39,10 @@ type Deps struct {
 
 // Server holds the routes and their dependencies.
 type Server struct {
-	deps     Deps
-	engine   *gin.Engine
-	webhooks *webhooks.Ingestor
+	deps           Deps
+	engine         *gin.Engine
+	webhooks       *webhooks.Ingestor
+	webhookSecrets webhookSecrets
 }
 
 // NewServer builds the router.
@@ -164,6 +165,7 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 			s.deps.Logger.Warn("requests still running at shutdown were closed", "error", err)
 			_ = srv.Close()
 		}
+		s.webhooks.Wait() // the signals of answered deliveries (what is cut short, the relay sends)
 		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"billing/asaas"
@@ -25,9 +26,11 @@ const webhookDeadline = 8 * time.Second
 
 const webhookAccountKey = "billing.webhook-account"
 
-// authenticateWebhook finds the account whose webhook secret the token is, before
-// the body is read: by its HMAC (indexed), compared in constant time, on every
-// delivery (no cache: a rotated secret stops working at once).
+// authenticateWebhook finds the account whose webhook secret the token is,
+// before the body is read: by its HMAC (indexed), compared in constant time. A
+// secret seen before is found in memory; storing the delivery checks it against
+// the account again in the same statement, so a rotated secret stops working at
+// once (and leaves the memory).
 func (s *Server) authenticateWebhook(c *gin.Context) {
 	token := c.GetHeader(webhookTokenHeader)
 	if token == "" {
@@ -40,18 +43,56 @@ func (s *Server) authenticateWebhook(c *gin.Context) {
 		return
 	}
 	hash := secret.WebhookSecretHash(s.deps.SecretKey, token)
-	row, err := dbgen.New(s.deps.Pool).GetAccountByWebhookSecretHash(c.Request.Context(), hash)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !secret.Equal(row.WebhookSecretHash, hash)) {
-		writeProblem(c, newProblem(http.StatusUnauthorized, "unauthorized", "Unauthorized",
-			"The asaas-access-token does not match any account's webhook secret."))
-		return
+	acct, ok := s.webhookSecrets.get(hash)
+	if !ok {
+		row, err := dbgen.New(s.deps.Pool).GetAccountByWebhookSecretHash(c.Request.Context(), hash)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && !secret.Equal(row.WebhookSecretHash, hash)) {
+			writeProblem(c, webhookUnauthorized())
+			return
+		}
+		if err != nil {
+			s.writeError(c, unavailable("The event could not be checked; Asaas will retry.", err))
+			return
+		}
+		acct = webhooks.Account{ID: row.AccountID, SecretHash: hash}
+		s.webhookSecrets.put(acct)
 	}
-	if err != nil {
-		s.writeError(c, unavailable("The event could not be checked; Asaas will retry.", err))
-		return
-	}
-	c.Set(webhookAccountKey, webhooks.Account{ID: row.AccountID, BillingEnabled: row.BillingEnabled})
+	c.Set(webhookAccountKey, acct)
 	c.Next()
+}
+
+func webhookUnauthorized() *Problem {
+	return newProblem(http.StatusUnauthorized, "unauthorized", "Unauthorized",
+		"The asaas-access-token does not match any account's webhook secret.")
+}
+
+// webhookSecrets remembers which account a secret's hash named, so a delivery
+// costs one statement; the statement is what decides (see authenticateWebhook).
+type webhookSecrets struct {
+	mu       sync.Mutex
+	accounts map[string]webhooks.Account
+}
+
+func (w *webhookSecrets) get(hash []byte) (webhooks.Account, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	a, ok := w.accounts[string(hash)]
+	return a, ok
+}
+
+func (w *webhookSecrets) put(a webhooks.Account) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.accounts == nil || len(w.accounts) >= 10_000 {
+		w.accounts = map[string]webhooks.Account{}
+	}
+	w.accounts[string(a.SecretHash)] = a
+}
+
+func (w *webhookSecrets) forget(hash []byte) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.accounts, string(hash))
 }
 
 // asaasWebhook: the delivery is checked, stored and handed to the contract it
@@ -75,7 +116,7 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		// kept for a person to look at.
 		reason := "the body holds the key " + path + " twice (letter case aside)"
 		if _, err := s.webhooks.Reject(ctx, acct, raw, ev.Event, reason); err != nil {
-			s.writeError(c, webhookError(err))
+			s.writeError(c, s.webhookError(acct, err))
 			return
 		}
 		s.writeError(c, badRequest("The event cannot be applied as sent: "+reason+"; it is stored for inspection."))
@@ -83,7 +124,7 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 	}
 	res, err := s.webhooks.Deliver(ctx, acct, ev)
 	if err != nil {
-		s.writeError(c, webhookError(err))
+		s.writeError(c, s.webhookError(acct, err))
 		return
 	}
 	out := gin.H{"status": res.Outcome, "event_key": res.EventKey}
@@ -93,10 +134,14 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-func webhookError(err error) error {
+func (s *Server) webhookError(acct webhooks.Account, err error) error {
 	var unstorable *webhooks.UnstorableError
-	if errors.As(err, &unstorable) {
+	switch {
+	case errors.As(err, &unstorable):
 		return badRequest("The event cannot be stored as sent: " + unstorable.Why + ".")
+	case errors.Is(err, webhooks.ErrUnauthorized):
+		s.webhookSecrets.forget(acct.SecretHash)
+		return webhookUnauthorized()
 	}
 	return unavailable("The event could not be stored or handed to its contract; Asaas will retry.", err)
 }

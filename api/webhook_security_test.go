@@ -156,11 +156,13 @@ func TestWebhookHostileDeliveries(t *testing.T) {
 			if tc.status == "accepted" {
 				want++
 			}
+			e.settled()
 			assert.Len(t, e.signals(t, contract), want, "handed to the contract once, or not at all")
 
 			again := answerOf(t, e.post(token, tc.body))
 			assert.Equal(t, "duplicate", again.Status)
 			assert.Len(t, e.events(t, acct), len(after), "a redelivery stores nothing new")
+			e.settled()
 			assert.Len(t, e.signals(t, contract), want, "a redelivery signals nothing")
 		})
 	}

@@ -12,6 +12,7 @@ import (
 type Baselines struct {
 	StartSequential  Measured `json:"temporal_start_workflow_sequential"`
 	StartConcurrent  Measured `json:"temporal_start_workflow_concurrent"`
+	SignalSequential Measured `json:"temporal_signal_sequential"`
 	SignalConcurrent Measured `json:"temporal_signal_concurrent"`
 	InsertSequential Measured `json:"postgres_insert_sequential"`
 	InsertConcurrent Measured `json:"postgres_insert_concurrent"`
@@ -42,10 +43,13 @@ func runBaselines(ctx context.Context, s *stack, p *progress) (Baselines, error)
 			return b, err
 		}
 	}
-	p.say("baseline: bare SignalWorkflow at %d concurrent (%d)", o.Concurrency, o.BaselineOps)
-	b.SignalConcurrent = measure(ctx, o.BaselineOps, o.Concurrency, func(ctx context.Context, i int) error {
+	signal := func(ctx context.Context, i int) error {
 		return s.tc.SignalWorkflow(ctx, fmt.Sprintf("bare-signal-%d", i%targets), "", "bare", i)
-	})
+	}
+	p.say("baseline: bare SignalWorkflow, one client, sequential (%d)", o.BaselineOps)
+	b.SignalSequential = measure(ctx, o.BaselineOps, 1, signal)
+	p.say("baseline: bare SignalWorkflow at %d concurrent (%d)", o.Concurrency, o.BaselineOps)
+	b.SignalConcurrent = measure(ctx, o.BaselineOps, o.Concurrency, signal)
 
 	if _, err := s.pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS loadtest_bare_insert (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return b, err
@@ -60,7 +64,7 @@ func runBaselines(ctx context.Context, s *stack, p *progress) (Baselines, error)
 	if _, err := s.pool.Exec(ctx, `DROP TABLE loadtest_bare_insert`); err != nil {
 		return b, err
 	}
-	for _, m := range []Measured{b.StartSequential, b.StartConcurrent, b.SignalConcurrent, b.InsertSequential, b.InsertConcurrent} {
+	for _, m := range []Measured{b.StartSequential, b.StartConcurrent, b.SignalSequential, b.SignalConcurrent, b.InsertSequential, b.InsertConcurrent} {
 		if m.Throughput.Errors > 0 {
 			return b, fmt.Errorf("baseline had %d errors: %s", m.Throughput.Errors, m.FirstError)
 		}

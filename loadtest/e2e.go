@@ -20,7 +20,15 @@ type EndToEnd struct {
 	Lag         Latency    `json:"lag"`
 	Webhook     Latency    `json:"webhook_latency"`
 	RatioSignal float64    `json:"ratio_to_bare_signal"`
+	// History is what a payment costs its contract's workflow (sampled).
+	History *HistoryPerPayment `json:"history_per_payment,omitempty"`
+	// CPU is where the machine's time went from the first webhook sent to the
+	// last payment applied.
+	CPU *CPUSplit `json:"cpu,omitempty"`
 }
+
+// historySamples is how many contracts' histories are read around the burst.
+const historySamples = 50
 
 const visibilityPoll = 20 * time.Millisecond
 
@@ -44,6 +52,19 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 		return res, err
 	}
 
+	perContract := map[string]int{}
+	for _, c := range pick {
+		perContract[c.Contract]++
+	}
+	sampled, err := sampleHistories(ctx, b.tc, perContract, historySamples)
+	if err != nil {
+		return res, fmt.Errorf("e2e: read histories: %w", err)
+	}
+
+	cpuBefore, err := b.cpuNow(ctx)
+	if err != nil {
+		return res, err
+	}
 	seen := newVisibility(b)
 	pollCtx, stopPoll := context.WithCancel(ctx)
 	pollDone := make(chan error, 1)
@@ -69,7 +90,11 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 		n := seen.count(ids)
 		return n == len(ids), fmt.Sprintf("%d/%d applied", n, len(ids)), nil
 	}, b.checkWorker)
+	cpuAfter, cerr := b.cpuNow(ctx)
 	stopPoll()
+	if err == nil {
+		err = cerr
+	}
 	if perr := <-pollDone; err == nil && perr != nil && ctx.Err() == nil {
 		err = perr
 	}
@@ -88,9 +113,20 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 	res.Throughput = throughput(len(ids), last.Sub(start), 0)
 	res.Lag = summarize(lags)
 	res.RatioSignal = ratio(res.Throughput.PerSec, base.SignalConcurrent.Throughput.PerSec)
+	split := cpuBefore.split(cpuAfter, len(ids), time.Since(start).Seconds())
+	res.CPU = &split
+	p.say("e2e: %s", split)
 	p.say("e2e: %.0f payments/s applied (×%.2f of bare signal), lag p50 %.0f ms p99 %.0f ms",
 		res.Throughput.PerSec, res.RatioSignal, res.Lag.P50, res.Lag.P99)
-	return res, b.waitEventsSettled(ctx, p, "e2e events")
+	if err := b.waitEventsSettled(ctx, p, "e2e events"); err != nil {
+		return res, err
+	}
+	if res.History, err = historyPerPayment(ctx, b.tc, sampled); err != nil {
+		return res, fmt.Errorf("e2e: read histories: %w", err)
+	}
+	p.say("e2e: %.1f history events per payment (%.2f workflow tasks), %d contracts sampled",
+		res.History.EventsPerPayment, res.History.TasksPerPayment, res.History.Contracts)
+	return res, nil
 }
 
 // visibility records when each gateway payment first became visible (committed).

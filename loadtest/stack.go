@@ -39,6 +39,7 @@ type stack struct {
 	collector *collector
 	apiURL    string
 	worker    *workerProcess
+	temporal  *temporaldev.Server // nil when -temporal names a running server
 	secretKey []byte
 	logDir    string
 	closers   []func()
@@ -107,6 +108,7 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 			logf.Close()
 			return nil, fmt.Errorf("temporal dev server: %w", err)
 		}
+		s.temporal = srv
 		s.onClose(func() { _ = srv.Stop(); logf.Close() })
 	}
 	quiet := slog.New(slog.DiscardHandler)
@@ -134,6 +136,9 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 	if s.apiURL, err = serve(s, srv.Handler()); err != nil {
 		return nil, err
 	}
+	relayCtx, stopRelay := context.WithCancel(context.Background())
+	go srv.RunWebhookRelay(relayCtx)
+	s.onClose(stopRelay)
 	s.collector.url = collectorURL
 
 	command := o.WorkerCommand

@@ -105,6 +105,16 @@ func (w *workerProcess) exited() bool {
 	}
 }
 
+// pid is the running worker's process id (0 when it is not running).
+func (w *workerProcess) pid() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cmd == nil || w.cmd.Process == nil {
+		return 0
+	}
+	return w.cmd.Process.Pid
+}
+
 // Memory is a process's resident set (now and peak), in MiB.
 type Memory struct {
 	RSSMiB  float64 `json:"rss_mib"`

@@ -35,6 +35,9 @@ type Server struct {
 	done chan error
 }
 
+// Pid is the dev server's process id (the load tester reads its CPU time).
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // StartTemporal starts the dev server and waits until its frontend answers.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	host, port, err := net.SplitHostPort(o.Address)

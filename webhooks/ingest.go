@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"billing/asaas"
@@ -13,6 +15,7 @@ import (
 	"billing/db/dbgen"
 	"billing/workflows"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/api/serviceerror"
@@ -23,9 +26,8 @@ import (
 type Outcome string
 
 const (
-	Accepted  Outcome = "accepted"  // the contract's workflow has the event
-	Queued    Outcome = "queued"    // stored; Temporal did not answer, the relay signals it
-	Duplicate Outcome = "duplicate" // a redelivery of an event already decided
+	Accepted  Outcome = "accepted"  // stored and being handed to the contract's workflow
+	Duplicate Outcome = "duplicate" // a redelivery of an event already stored
 	Ignored   Outcome = "ignored"   // recorded; nothing to do (Reason says why)
 	Processed Outcome = "processed" // applied in the handler's transaction (bill events)
 	Rejected  Outcome = "rejected"  // stored for inspection, never applied
@@ -48,30 +50,36 @@ const (
 
 // Defaults of Options.
 const (
-	DefaultSignalTimeout = 3 * time.Second
-	DefaultDecideWithin  = 2 * time.Minute
+	DefaultSignalTimeout = 5 * time.Second
+	DefaultDecideWithin  = 30 * time.Second
 	DefaultRelayEvery    = time.Second
+	DefaultMaxHandovers  = 16
 )
 
 // Options tune the ingestor; zero values mean the defaults.
 type Options struct {
-	// SignalTimeout bounds the signal to Temporal, leaving time to queue the
-	// event for the relay before Asaas gives up on the delivery (10 s).
+	// SignalTimeout bounds one signal to Temporal.
 	SignalTimeout time.Duration
-	// DecideWithin is how long a contract may take to decide a signalled event
-	// before the relay signals it again (the handler may have died between
-	// storing and signalling; a contract drops a copy it has seen).
+	// DecideWithin is how long a contract may take to decide a stored event
+	// before the relay signals it (again): the process may have died between
+	// the answer and the signal; a contract drops a copy it has seen.
 	DecideWithin time.Duration
 	// RelayEvery is how often the relay looks for events to signal.
 	RelayEvery time.Duration
+	// MaxHandovers bounds the signals running at once after their deliveries
+	// were answered (the others wait their turn).
+	MaxHandovers int
 }
 
 // Ingestor stores deliveries and hands their events to the contract workflows.
 type Ingestor struct {
-	pool     *pgxpool.Pool
-	temporal client.Client
-	logger   *slog.Logger
-	opts     Options
+	pool      *pgxpool.Pool
+	temporal  client.Client
+	logger    *slog.Logger
+	opts      Options
+	handovers chan struct{}  // a slot per signal running
+	pending   atomic.Int64   // handovers started and not finished
+	inFlight  sync.WaitGroup // the same, for a clean stop
 }
 
 // New builds an ingestor.
@@ -88,7 +96,10 @@ func New(pool *pgxpool.Pool, tc client.Client, logger *slog.Logger, opts Options
 	if opts.RelayEvery <= 0 {
 		opts.RelayEvery = DefaultRelayEvery
 	}
-	return &Ingestor{pool: pool, temporal: tc, logger: logger, opts: opts}
+	if opts.MaxHandovers <= 0 {
+		opts.MaxHandovers = DefaultMaxHandovers
+	}
+	return &Ingestor{pool: pool, temporal: tc, logger: logger, opts: opts, handovers: make(chan struct{}, opts.MaxHandovers)}
 }
 
 // ErrUnavailable wraps a failure no answer but 503 fits: nothing was
@@ -101,12 +112,24 @@ type UnstorableError struct{ Why string }
 
 func (e *UnstorableError) Error() string { return "the event cannot be stored as sent: " + e.Why }
 
-// Deliver stores one delivery and does what it is for: signals its contract,
-// applies a bill event, or records why nothing is to be done. A redelivery finds
-// the first row: a duplicate, unless Temporal did not take it the first time,
-// when its contract is signalled now (a contract drops a copy it has seen).
+// ErrUnauthorized: the webhook secret is not the account's any more (rotated
+// since the handler looked it up).
+var ErrUnauthorized = errors.New("the webhook secret does not belong to the account")
+
+// disabledReason is the outcome of every event of an account whose billing
+// module is disabled (written by StoreWebhookDelivery).
+const disabledReason = "the billing module is disabled for this account"
+
+// Deliver stores one delivery and does what it is for: hands it to its contract,
+// applies a bill event, or records why nothing is to be done. An event for a
+// contract is stored already queued for the relay (relay_at, committed before
+// the answer: it can no longer be lost) and signalled right after the answer;
+// the relay signals it if the contract has not decided it by relay_at. A
+// redelivery finds the first row: a duplicate, unless Temporal did not take it
+// the first time, when it is handed over again now (a contract drops a copy it
+// has seen).
 func (i *Ingestor) Deliver(ctx context.Context, acct Account, ev asaas.WebhookEvent) (Result, error) {
-	t := route(acct, ev)
+	t := route(ev)
 	row := newRow(acct, ev)
 	switch t.kind {
 	case toBill:
@@ -119,31 +142,70 @@ func (i *Ingestor) Deliver(ctx context.Context, acct Account, ev asaas.WebhookEv
 	}
 	res := Result{EventKey: row.EventKey, Reason: t.reason}
 	q := dbgen.New(i.pool)
-	_, err := q.InsertWebhookEvent(ctx, row)
+	stored, err := q.StoreWebhookDelivery(ctx, row)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return res, storeError(err)
+	case !stored.Authorized:
+		return res, ErrUnauthorized
+	case stored.StoredStatus == "":
 		first, err := q.GetWebhookEventByKey(ctx, dbgen.GetWebhookEventByKeyParams{AccountID: acct.ID, EventKey: row.EventKey})
 		if err != nil {
 			return res, unavailable(err)
 		}
-		if !first.Queued || t.kind != toContract {
+		if !first.Queued || t.kind != toContract || !stored.BillingEnabled {
 			// Decided, or handed over and waiting for its contract to decide.
 			res.Outcome, res.Reason = Duplicate, ""
 			return res, nil
 		}
 		// Temporal did not take it before: try again now rather than at the relay's turn.
-	case err != nil:
-		return res, storeError(err)
+		res.Outcome = Duplicate
+		i.handOver(acct.ID, row.EventKey, ev, t)
+		return res, nil
+	case !stored.BillingEnabled:
+		res.Outcome, res.Reason = Ignored, disabledReason
+		return res, nil
 	case t.kind == toNobody:
 		res.Outcome = Ignored
 		return res, nil
 	}
-	return i.signal(ctx, acct, row.EventKey, ev, t, false)
+	res.Outcome = Accepted
+	i.handOver(acct.ID, row.EventKey, ev, t)
+	return res, nil
 }
 
-func newRow(acct Account, ev asaas.WebhookEvent) dbgen.InsertWebhookEventParams {
-	row := dbgen.InsertWebhookEventParams{AccountID: acct.ID, EventKey: ev.Key(), AsaasEventID: nonEmpty(ev.ID),
-		EventType: ev.Event, Status: statusReceived, Raw: ev.Raw}
+// handOver signals a stored event in the background, after its delivery is
+// answered: the answer waits neither for Temporal nor for other signals. At most
+// MaxHandovers signals run at once; past MaxPending waiting ones, an event is
+// left to the relay (its row is already due to it).
+func (i *Ingestor) handOver(acct uuid.UUID, key string, ev asaas.WebhookEvent, t target) {
+	if i.pending.Add(1) > maxPending {
+		i.pending.Add(-1)
+		return
+	}
+	i.inFlight.Add(1)
+	go func() {
+		defer i.inFlight.Done()
+		defer i.pending.Add(-1)
+		i.handovers <- struct{}{}
+		defer func() { <-i.handovers }()
+		if _, err := i.signal(context.Background(), acct, key, ev, t, false); err != nil {
+			i.logger.Warn("webhook event left to the relay", "event_key", key, "error", err)
+		}
+	}()
+}
+
+// maxPending bounds the events waiting for a signal slot (a burst past it waits
+// for the relay instead of for memory).
+const maxPending = 10_000
+
+// Wait waits for the signals of answered deliveries (a stopping server calls it:
+// what it cuts short, the relay sends later).
+func (i *Ingestor) Wait() { i.inFlight.Wait() }
+
+func newRow(acct Account, ev asaas.WebhookEvent) dbgen.StoreWebhookDeliveryParams {
+	row := dbgen.StoreWebhookDeliveryParams{AccountID: acct.ID, SecretHash: acct.SecretHash, EventKey: ev.Key(),
+		AsaasEventID: nonEmpty(ev.ID), EventType: ev.Event, Status: statusReceived, Raw: ev.Raw}
 	if ev.Payment != nil && ev.Payment.ID != "" {
 		row.PaymentID = &ev.Payment.ID
 	} else if ev.Bill != nil && ev.Bill.ID != "" {
@@ -153,12 +215,12 @@ func newRow(acct Account, ev asaas.WebhookEvent) dbgen.InsertWebhookEventParams 
 }
 
 // signal hands a stored event to its contract. When Temporal does not take it,
-// the row is queued for the relay (a committed write: that is what makes the
-// 200 safe); the relay itself leaves the row to its next attempt.
-func (i *Ingestor) signal(ctx context.Context, acct Account, key string, ev asaas.WebhookEvent, t target, fromRelay bool) (Result, error) {
+// the row is due to the relay at once; the relay itself leaves the row to its
+// next attempt.
+func (i *Ingestor) signal(ctx context.Context, acct uuid.UUID, key string, ev asaas.WebhookEvent, t target, fromRelay bool) (Result, error) {
 	sigCtx, cancel := context.WithTimeout(ctx, i.opts.SignalTimeout)
 	err := i.temporal.SignalWorkflow(sigCtx, workflows.ContractWorkflowID(t.contractID.String()), "",
-		workflows.PaymentEventSignal, signalOf(acct.ID, key, ev, t.installment))
+		workflows.PaymentEventSignal, signalOf(acct, key, ev, t.installment))
 	cancel()
 	var notFound *serviceerror.NotFound
 	switch {
@@ -173,24 +235,30 @@ func (i *Ingestor) signal(ctx context.Context, acct Account, key string, ev asaa
 	case fromRelay:
 		return Result{EventKey: key}, err
 	}
-	i.logger.Warn("Temporal did not take a webhook event; queued for the relay", "event_key", key, "error", err)
-	if _, qerr := dbgen.New(i.pool).RelayWebhookEventSoon(ctx, dbgen.RelayWebhookEventSoonParams{AccountID: acct.ID, EventKey: key}); qerr != nil {
-		return Result{EventKey: key}, unavailable(errors.Join(err, qerr))
+	if _, qerr := dbgen.New(i.pool).RelayWebhookEventSoon(ctx, dbgen.RelayWebhookEventSoonParams{AccountID: acct, EventKey: key}); qerr != nil {
+		return Result{EventKey: key}, errors.Join(err, qerr) // still due to the relay at relay_at
 	}
-	return Result{Outcome: Queued, EventKey: key}, nil
+	return Result{EventKey: key}, err
 }
 
 // deliverBill stores a bill event and applies it to the bill tracker in one
 // transaction, so the timeline follows the order the events arrive in.
-func (i *Ingestor) deliverBill(ctx context.Context, acct Account, ev asaas.WebhookEvent, row dbgen.InsertWebhookEventParams) (Result, error) {
+func (i *Ingestor) deliverBill(ctx context.Context, acct Account, ev asaas.WebhookEvent, row dbgen.StoreWebhookDeliveryParams) (Result, error) {
 	res := Result{EventKey: row.EventKey, Outcome: Processed}
 	err := pgx.BeginFunc(ctx, i.pool, func(tx pgx.Tx) error {
 		q := dbgen.New(tx)
-		if _, err := q.InsertWebhookEvent(ctx, row); errors.Is(err, pgx.ErrNoRows) {
+		stored, err := q.StoreWebhookDelivery(ctx, row)
+		switch {
+		case err != nil:
+			return err
+		case !stored.Authorized:
+			return ErrUnauthorized
+		case stored.StoredStatus == "":
 			res.Outcome = Duplicate
 			return nil
-		} else if err != nil {
-			return err
+		case !stored.BillingEnabled:
+			res.Outcome, res.Reason = Ignored, disabledReason
+			return nil
 		}
 		b := ev.Bill
 		reason, err := bills.Track(ctx, q, acct.ID, bills.Event{Key: row.EventKey, Event: ev.Event, DateCreated: ev.DateCreated,
@@ -204,6 +272,9 @@ func (i *Ingestor) deliverBill(ctx context.Context, acct Account, ev asaas.Webho
 			Status: statusProcessed, Reason: &reason})
 		return err
 	})
+	if errors.Is(err, ErrUnauthorized) {
+		return Result{EventKey: row.EventKey}, err
+	}
 	if err != nil {
 		return Result{EventKey: row.EventKey}, storeError(err)
 	}
@@ -220,10 +291,13 @@ func (i *Ingestor) Reject(ctx context.Context, acct Account, raw []byte, event, 
 	if err != nil {
 		return Result{EventKey: key}, err
 	}
-	_, err = dbgen.New(i.pool).InsertWebhookEvent(ctx, dbgen.InsertWebhookEventParams{AccountID: acct.ID, EventKey: key,
-		EventType: event, Status: statusRejected, Reason: &reason, Raw: asSent})
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	stored, err := dbgen.New(i.pool).StoreWebhookDelivery(ctx, dbgen.StoreWebhookDeliveryParams{AccountID: acct.ID,
+		SecretHash: acct.SecretHash, EventKey: key, EventType: event, Status: statusRejected, Reason: &reason, Raw: asSent})
+	switch {
+	case err != nil:
 		return Result{EventKey: key}, storeError(err)
+	case !stored.Authorized:
+		return Result{EventKey: key}, ErrUnauthorized
 	}
 	return Result{Outcome: Rejected, EventKey: key, Reason: reason}, nil
 }

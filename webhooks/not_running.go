@@ -18,11 +18,11 @@ import (
 // written): it does not exist in this account, it is a draft, or it closed.
 // Money that arrives for a closed contract is also written to its audit trail,
 // for a person to look at.
-func (i *Ingestor) recordNotRunning(ctx context.Context, acct Account, key, event string, contractID uuid.UUID) (string, error) {
+func (i *Ingestor) recordNotRunning(ctx context.Context, acct uuid.UUID, key, event string, contractID uuid.UUID) (string, error) {
 	var reason string
 	err := pgx.BeginFunc(ctx, i.pool, func(tx pgx.Tx) error {
 		q := dbgen.New(tx)
-		c, err := q.GetContract(ctx, dbgen.GetContractParams{AccountID: acct.ID, ID: contractID})
+		c, err := q.GetContract(ctx, dbgen.GetContractParams{AccountID: acct, ID: contractID})
 		exists := err == nil
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
@@ -36,7 +36,7 @@ func (i *Ingestor) recordNotRunning(ctx context.Context, acct Account, key, even
 		default:
 			reason = fmt.Sprintf("the workflow of contract %s is closed (the contract is %s and its late-event window is over)", contractID, c.Status)
 		}
-		if _, err := q.SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct.ID, EventKey: key,
+		if _, err := q.SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct, EventKey: key,
 			Status: statusIgnored, Reason: &reason}); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (i *Ingestor) recordNotRunning(ctx context.Context, acct Account, key, even
 		if err != nil {
 			return err
 		}
-		return q.InsertAuditEvent(ctx, dbgen.InsertAuditEventParams{AccountID: acct.ID, ActorType: "asaas", Action: "webhook.ignored",
+		return q.InsertAuditEvent(ctx, dbgen.InsertAuditEventParams{AccountID: acct, ActorType: "asaas", Action: "webhook.ignored",
 			EntityType: "contract", EntityID: &contractID, ContractID: &contractID, Data: data})
 	})
 	return reason, err

@@ -48,14 +48,14 @@ func (i *Ingestor) RelayOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			continue // stored only after it parsed: cannot happen
 		}
-		acct := Account{ID: row.AccountID, BillingEnabled: row.BillingEnabled}
-		t := route(acct, ev)
-		if t.kind != toContract {
+		t := route(ev)
+		if !row.BillingEnabled || t.kind != toContract {
 			// The account's billing was disabled meanwhile: nothing will take it.
-			_, err = dbgen.New(i.pool).SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct.ID,
-				EventKey: row.EventKey, Status: statusIgnored, Reason: &t.reason})
+			reason := disabledReason
+			_, err = dbgen.New(i.pool).SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: row.AccountID,
+				EventKey: row.EventKey, Status: statusIgnored, Reason: &reason})
 		} else {
-			_, err = i.signal(ctx, acct, row.EventKey, ev, t, true) // the stored key: jsonb does not keep the bytes a body hash was taken of
+			_, err = i.signal(ctx, row.AccountID, row.EventKey, ev, t, true) // the stored key: jsonb does not keep the bytes a body hash was taken of
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err

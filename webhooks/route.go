@@ -11,10 +11,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// Account is the account whose webhook secret delivered an event.
+// Account is the account whose webhook secret delivered an event, as the
+// handler found it, with the hash of that secret: storing the delivery checks
+// again that the secret is still the account's.
 type Account struct {
-	ID             uuid.UUID
-	BillingEnabled bool
+	ID         uuid.UUID
+	SecretHash []byte
 }
 
 type targetKind int
@@ -40,11 +42,10 @@ func nobody(format string, args ...any) target {
 // route decides what a parsed delivery is for. A payment event goes to the
 // contract its charge reference names (parsed here, once) when the contract acts
 // on that event; whether the contract is running, whose it is and what the event
-// does to it are the contract workflow's to decide.
-func route(acct Account, ev asaas.WebhookEvent) target {
+// does to it are the contract workflow's to decide. An account whose billing
+// module is disabled only records its events (decided as the delivery is stored).
+func route(ev asaas.WebhookEvent) target {
 	switch {
-	case !acct.BillingEnabled:
-		return nobody("the billing module is disabled for this account")
 	case asaas.IsBillEvent(ev.Event):
 		if ev.Bill == nil || ev.Bill.ID == "" {
 			return nobody("bill event without a readable bill object")

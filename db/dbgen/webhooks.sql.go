@@ -14,7 +14,7 @@ import (
 
 const claimWebhookEventsToRelay = `-- name: ClaimWebhookEventsToRelay :many
 UPDATE webhook_events e
-SET relay_at = now() + make_interval(secs => least(3600, 5 * power(2, least(e.relay_attempts, 10)))),
+SET relay_at = now() + make_interval(secs => least(3600, 30 * power(2, least(e.relay_attempts, 7)))),
     relay_attempts = e.relay_attempts + 1
 FROM accounts a
 WHERE a.id = e.account_id
@@ -35,8 +35,8 @@ type ClaimWebhookEventsToRelayRow struct {
 }
 
 // Rows still undecided past their relay time, oldest first; each claim pushes the
-// next attempt out (5 s, 10 s, 20 s ... capped at an hour), so a contract that is
-// slow to decide is not flooded and concurrent relays never take the same row.
+// next attempt out (30 s, 1 min, 2 min ... capped at an hour), so a contract that
+// is slow to decide is not flooded and concurrent relays never take the same row.
 func (q *Queries) ClaimWebhookEventsToRelay(ctx context.Context, batch int32) ([]ClaimWebhookEventsToRelayRow, error) {
 	rows, err := q.db.Query(ctx, claimWebhookEventsToRelay, batch)
 	if err != nil {
@@ -142,8 +142,7 @@ type RelayWebhookEventSoonParams struct {
 	EventKey  string
 }
 
-// Temporal did not take the signal: the relay sends it (this write is what makes
-// the 200 safe, so it is committed before the answer).
+// Temporal did not take the signal: the relay sends it at its next turn.
 func (q *Queries) RelayWebhookEventSoon(ctx context.Context, arg RelayWebhookEventSoonParams) (int64, error) {
 	result, err := q.db.Exec(ctx, relayWebhookEventSoon, arg.AccountID, arg.EventKey)
 	if err != nil {
@@ -176,4 +175,79 @@ func (q *Queries) SetWebhookEventOutcome(ctx context.Context, arg SetWebhookEven
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const storeWebhookDelivery = `-- name: StoreWebhookDelivery :one
+WITH auth AS (
+    SELECT a.billing_enabled FROM accounts a JOIN asaas_settings s ON s.account_id = a.id
+    WHERE a.id = $1 AND s.webhook_secret_hash = $2
+), ins AS (
+    INSERT INTO webhook_events (account_id, event_key, asaas_event_id, event_type, payment_id, contract_id,
+                                status, reason, raw, relay_at, processed_at)
+    SELECT $1, $3, $4, $5, $6,
+           CASE WHEN auth.billing_enabled THEN $7::uuid END,
+           CASE WHEN auth.billing_enabled OR $8::text = 'rejected' THEN $8::text ELSE 'ignored' END,
+           CASE WHEN auth.billing_enabled OR $8::text = 'rejected' THEN $9::text
+                ELSE 'the billing module is disabled for this account' END,
+           $10,
+           CASE WHEN auth.billing_enabled THEN $11::timestamptz END,
+           CASE WHEN auth.billing_enabled AND $8::text = 'received' THEN NULL ELSE now() END
+    FROM auth
+    ON CONFLICT (account_id, event_key) DO NOTHING
+    RETURNING status, reason
+)
+SELECT EXISTS (SELECT 1 FROM auth) AS authorized,
+       coalesce((SELECT billing_enabled FROM auth), false)::bool AS billing_enabled,
+       coalesce((SELECT status FROM ins), '')::text AS stored_status,
+       coalesce((SELECT reason FROM ins), '')::text AS stored_reason
+`
+
+type StoreWebhookDeliveryParams struct {
+	AccountID    uuid.UUID
+	SecretHash   []byte
+	EventKey     string
+	AsaasEventID *string
+	EventType    string
+	PaymentID    *string
+	ContractID   *uuid.UUID
+	Status       string
+	Reason       *string
+	Raw          []byte
+	RelayAt      *time.Time
+}
+
+type StoreWebhookDeliveryRow struct {
+	Authorized     bool
+	BillingEnabled bool
+	StoredStatus   string
+	StoredReason   string
+}
+
+// The handler's one statement per delivery: the webhook secret is checked again
+// (a secret rotated since the handler looked it up stops working at once), the
+// account's billing module decides whether the event is only recorded, and the
+// delivery is stored once per (account, event key). stored_status is ” for a
+// redelivery (or an unauthorized one).
+func (q *Queries) StoreWebhookDelivery(ctx context.Context, arg StoreWebhookDeliveryParams) (StoreWebhookDeliveryRow, error) {
+	row := q.db.QueryRow(ctx, storeWebhookDelivery,
+		arg.AccountID,
+		arg.SecretHash,
+		arg.EventKey,
+		arg.AsaasEventID,
+		arg.EventType,
+		arg.PaymentID,
+		arg.ContractID,
+		arg.Status,
+		arg.Reason,
+		arg.Raw,
+		arg.RelayAt,
+	)
+	var i StoreWebhookDeliveryRow
+	err := row.Scan(
+		&i.Authorized,
+		&i.BillingEnabled,
+		&i.StoredStatus,
+		&i.StoredReason,
+	)
+	return i, err
 }

@@ -1,10 +1,10 @@
 -- +goose Up
 -- One-hop webhooks (docs/architecture.md, "Webhook ingestion"): the API stores a
--- delivery and signals the contract workflow itself. A row still 'received' with a
--- relay_at in the past is re-signalled by the relay: when Temporal did not take the
--- signal (relay_at = now(), committed before the 200), or when the contract has not
--- decided the event by the deadline set at insert (a handler that died between the
--- insert and the signal). relay_attempts spaces the retries out.
+-- delivery already queued for the relay (relay_at), answers, and signals the
+-- contract workflow itself. A row still 'received' past its relay_at is signalled
+-- by the relay: the contract has not decided it in time (the process died after
+-- answering, or Temporal did not take the signal, which sets relay_at = now()).
+-- relay_attempts spaces the retries out.
 ALTER TABLE webhook_events ADD COLUMN contract_id uuid;
 ALTER TABLE webhook_events ADD COLUMN relay_at timestamptz;
 ALTER TABLE webhook_events ADD COLUMN relay_attempts int NOT NULL DEFAULT 0;
