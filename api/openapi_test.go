@@ -67,6 +67,16 @@ func difference(a, b []string) []string {
 	return out
 }
 
+// TestOpenAPIDocumentIsValid validates openapi.yaml against the OpenAPI 3.1
+// specification's schema (libopenapi-validator), plus the check for YAML keys cut
+// off by a comma in an unquoted flow-mapping description.
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	c, err := openapiChecker()
+	require.NoError(t, err)
+	assert.Empty(t, c.DocumentProblems())
+	assert.Equal(t, "3.1.0", openapiDoc(t)["openapi"], "the checks assume OpenAPI 3.1")
+}
+
 func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 	doc := openapiDoc(t)
 	assert.Regexp(t, `^3\.`, doc["openapi"])
