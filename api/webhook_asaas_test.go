@@ -26,13 +26,14 @@ import (
 // webhookEnv is the receiver with real PostgreSQL and a real Temporal server (no
 // worker: acceptance is what the handler promises, processing is the workflow's).
 type webhookEnv struct {
+	t    *testing.T
 	pool *pgxpool.Pool
 	tc   client.Client
 	srv  *Server
 }
 
 func newWebhookEnv(t *testing.T, tc client.Client) *webhookEnv {
-	e := &webhookEnv{pool: testenv.Postgres(t), tc: tc}
+	e := &webhookEnv{t: t, pool: testenv.Postgres(t), tc: tc}
 	e.srv = NewServer(Deps{Pool: e.pool, Temporal: tc, Logger: slog.New(slog.DiscardHandler), SecretKey: testSecretKey})
 	return e
 }
@@ -57,7 +58,7 @@ func (e *webhookEnv) post(token string, body []byte) *httptest.ResponseRecorder 
 		req.Header.Set(webhookTokenHeader, token)
 	}
 	rec := httptest.NewRecorder()
-	e.srv.Handler().ServeHTTP(rec, req)
+	checked(e.t, e.srv.Handler()).ServeHTTP(rec, req)
 	return rec
 }
 
