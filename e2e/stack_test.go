@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"billing/activities"
 	"billing/api"
+	"billing/api/openapitest"
 	"billing/asaassim"
 	"billing/gateway"
 	"billing/tenant"
@@ -70,7 +72,9 @@ func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Durati
 	}
 	srv := api.NewServer(api.Deps{Pool: s.pool, Temporal: s.tc, Logger: logger, SecretKey: secretKey,
 		Asaas: connector, Gateway: connector, Contracts: engine})
-	apiSrv := httptest.NewServer(srv.Handler())
+	// Every request to the API (the test's and the simulator's webhooks) and every
+	// answer is checked against the OpenAPI document the API serves.
+	apiSrv := httptest.NewServer(checkedAPI(t).Handler(srv.Handler(), t.Errorf))
 	t.Cleanup(apiSrv.Close)
 	s.apiURL = apiSrv.URL
 
@@ -87,6 +91,21 @@ func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Durati
 	s.secret = "acme-webhook-" + uuid.NewString()
 	require.NoError(t, s.sim.SetWebhook(s.merchant.ID, asaassim.WebhookConfig{URL: s.apiURL + "/webhooks/asaas", AuthToken: s.secret, Enabled: true}))
 	return s
+}
+
+var openapiChecker = sync.OnceValues(func() (*openapitest.Checker, error) {
+	doc, err := api.OpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	return openapitest.New(doc)
+})
+
+func checkedAPI(t *testing.T) *openapitest.Checker {
+	t.Helper()
+	c, err := openapiChecker()
+	require.NoError(t, err)
+	return c
 }
 
 // call makes an API request and decodes the JSON answer.
