@@ -34,14 +34,13 @@ import (
 
 // Checker checks documents and HTTP exchanges against one OpenAPI document.
 type Checker struct {
-	spec  []byte
-	doc   libopenapi.Document
-	model *v3.Document
-	// requests checks what clients send; responses what the API answers.
-	requests, responses validator.Validator
-	opts                *config.ValidationOptions
-	problem             *base.Schema
-	mu                  sync.Mutex // the validators are used from many handler goroutines
+	spec    []byte
+	model   *v3.Document
+	version float32 // of OpenAPI: 3.1
+	v       validator.Validator
+	opts    *config.ValidationOptions
+	problem *base.Schema
+	mu      sync.Mutex // the validator is used from many handler goroutines
 }
 
 // New parses spec (YAML or JSON). It fails when the document cannot be built into a
@@ -55,11 +54,11 @@ func New(spec []byte) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
-	c := &Checker{spec: spec, doc: doc, model: &model.Model}
+	// Formats (uuid, date, date-time) are asserted, not only annotations.
+	c := &Checker{spec: spec, model: &model.Model, version: helpers.VersionToFloat(model.Model.Version)}
 	c.opts = config.NewValidationOptions(config.WithFormatAssertions())
-	c.requests = validator.NewValidatorFromV3Model(c.model, config.WithFormatAssertions())
-	c.requests.SetDocument(doc)
-	c.responses = validator.NewValidatorFromV3Model(c.model, config.WithFormatAssertions())
+	c.v = validator.NewValidatorFromV3Model(c.model, config.WithFormatAssertions())
+	c.v.SetDocument(doc)
 	if c.model.Components != nil && c.model.Components.Schemas != nil {
 		if p, ok := c.model.Components.Schemas.Get("Problem"); ok {
 			c.problem = p.Schema()
@@ -79,7 +78,7 @@ func New(spec []byte) (*Checker, error) {
 // unknown keyword, which JSON Schema allows, so only this check catches it there.
 func (c *Checker) DocumentProblems() []string {
 	var out []string
-	if ok, errs := c.requests.ValidateDocument(); !ok {
+	if ok, errs := c.v.ValidateDocument(); !ok {
 		for _, e := range errs {
 			if len(e.SchemaValidationErrors) == 0 {
 				out = append(out, e.Error())
@@ -160,14 +159,14 @@ func (c *Checker) Check(x Exchange) []string {
 			return out
 		}
 		sv := schema_validation.NewSchemaValidator(config.WithFormatAssertions())
-		if ok, verrs := sv.ValidateSchemaBytesWithVersion(c.problem, x.Body, 3.1); !ok {
+		if ok, verrs := sv.ValidateSchemaBytesWithVersion(c.problem, x.Body, c.version); !ok {
 			add("an unknown route's answer is not a Problem: %s", describe(verrs))
 		}
 		return out
 	}
 
 	resp := &http.Response{StatusCode: x.Status, Header: x.Header, Body: io.NopCloser(bytes.NewReader(x.Body)), Request: x.Request}
-	if ok, verrs := c.responses.ValidateHttpResponse(x.Request, resp); !ok {
+	if ok, verrs := c.v.ValidateHttpResponse(x.Request, resp); !ok {
 		add("the answer departs from the document: %s", describe(verrs))
 	}
 	if doc := documentedResponse(op, x.Status); doc != nil {
@@ -190,7 +189,7 @@ func (c *Checker) Check(x Exchange) []string {
 	req := x.Request.Clone(x.Request.Context())
 	req.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
 	req.ContentLength = int64(len(x.RequestBody))
-	if ok, verrs := c.requests.ValidateHttpRequest(req); !ok && (x.Status < 400 || x.Status > 499) {
+	if ok, verrs := c.v.ValidateHttpRequest(req); !ok && (x.Status < 400 || x.Status > 499) {
 		add("the document refuses this request (%s), yet the API did not refuse it", describe(verrs))
 	}
 	return out
@@ -213,7 +212,7 @@ func (c *Checker) undeclared(doc *v3.Response, x Exchange) []strict.UndeclaredVa
 		return nil // the validator has said so already
 	}
 	var out []strict.UndeclaredValue
-	for _, u := range strict.ValidateBody(mt.Schema.Schema(), data, strict.DirectionResponse, c.opts, 3.1).UndeclaredValues {
+	for _, u := range strict.ValidateBody(mt.Schema.Schema(), data, strict.DirectionResponse, c.opts, c.version).UndeclaredValues {
 		if len(u.DeclaredProperties) > 0 {
 			out = append(out, u)
 		}
