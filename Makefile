@@ -15,7 +15,7 @@ help:
 	@echo "make bench  - load, chaos and baseline benchmarks with a report (under 10 minutes)"
 	@echo "make bench-scale - the worker's memory with 10,000 open contracts (about 9 minutes)"
 	@echo "make fuzz   - every fuzz target for FUZZTIME (default 30s) each"
-	@echo "make generate - regenerate sqlc code from db/queries and db/schema"
+	@echo "make generate - regenerate sqlc code (db/dbgen) and the Go API client (apiclient)"
 
 bin/temporal: tools/go.mod tools/go.sum
 	@mkdir -p bin
@@ -33,13 +33,21 @@ build: bin/billing
 run: bin/temporal bin/billing
 	@exec ./bin/billing dev
 
+OAPI_CODEGEN := $(TOOLS) oapi-codegen -config apiclient/oapi-codegen.yaml
+
 generate:
 	$(TOOLS) sqlc generate
+	$(OAPI_CODEGEN) -o apiclient/client.gen.go api/openapi.yaml
 
-# sqlc diff exits non-zero when db/dbgen differs from what db/queries + db/schema generate.
+# sqlc diff exits non-zero when db/dbgen differs from what db/queries + db/schema generate;
+# the API client is generated again into a temporary file and compared.
 check-generated:
 	@$(TOOLS) sqlc diff || { echo "db/dbgen is stale: run 'make generate' and commit the result"; exit 1; }
 	@$(TOOLS) sqlc vet
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+		$(OAPI_CODEGEN) -o "$$tmp/client.gen.go" api/openapi.yaml || exit 1; \
+		diff -u apiclient/client.gen.go "$$tmp/client.gen.go" >"$$tmp/diff" || \
+		{ head -40 "$$tmp/diff"; echo "apiclient/client.gen.go is stale: run 'make generate' and commit the result"; exit 1; }
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

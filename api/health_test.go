@@ -17,7 +17,7 @@ import (
 
 func get(t *testing.T, h http.Handler, path string) (int, map[string]any) {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	checked(t, h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	var body map[string]any
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
 	return rec.Code, body

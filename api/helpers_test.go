@@ -96,7 +96,7 @@ func (e *apiEnv) call(t *testing.T, token, method, path string, body any, header
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
-	e.srv.Handler().ServeHTTP(rec, req)
+	checked(t, e.srv.Handler()).ServeHTTP(rec, req)
 	return resp{rec.Code, rec.Header(), rec.Body.Bytes()}
 }
 

@@ -132,6 +132,7 @@ func TestInstallmentPixNeedsAWorkingGateway(t *testing.T) {
 	r = e.call(t, u.Token, "GET", path, nil)
 	require.Equal(t, http.StatusBadGateway, r.Code, r.String())
 	assert.Equal(t, problemTypePrefix+"gateway-unavailable", r.obj(t)["type"])
+	assert.Equal(t, "30", r.Header.Get("Retry-After"), "Asaas did not answer: try again later")
 
 	g := e.useSimulator(t)
 	g.connect(t, e, u) // a key of another simulator account: the charge is not its own

@@ -67,6 +67,16 @@ func difference(a, b []string) []string {
 	return out
 }
 
+// TestOpenAPIDocumentIsValid validates openapi.yaml against the OpenAPI 3.1
+// specification's schema (libopenapi-validator), plus the check for YAML keys cut
+// off by a comma in an unquoted flow-mapping description.
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	c, err := openapiChecker()
+	require.NoError(t, err)
+	assert.Empty(t, c.DocumentProblems())
+	assert.Equal(t, "3.1.0", openapiDoc(t)["openapi"], "the checks assume OpenAPI 3.1")
+}
+
 func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 	doc := openapiDoc(t)
 	assert.Regexp(t, `^3\.`, doc["openapi"])
@@ -102,14 +112,21 @@ func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 		}
 	}
 
-	// Every operation answers something, and every {param} of its path is declared.
+	// Every operation answers something, has its own operationId (the method names
+	// of generated clients), and every {param} of its path is declared.
 	components := doc["components"].(map[string]any)["parameters"].(map[string]any)
+	operationIDs := map[string]string{}
 	for path, rawItem := range doc["paths"].(map[string]any) {
 		item := rawItem.(map[string]any)
 		for _, m := range httpMethods {
 			op, ok := item[m].(map[string]any)
 			if !ok {
 				continue
+			}
+			id, _ := op["operationId"].(string)
+			if assert.NotEmpty(t, id, "%s %s has no operationId", m, path) {
+				assert.NotContains(t, operationIDs, id, "%s %s: operationId %s is taken by %s", m, path, id, operationIDs[id])
+				operationIDs[id] = m + " " + path
 			}
 			assert.NotEmpty(t, op["responses"], "%s %s has no responses", m, path)
 			declared := map[string]bool{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"billing/domain"
 
@@ -31,6 +32,14 @@ type Problem struct {
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
 
 const problemTypePrefix = "urn:billing:problem:"
+
+// retryAfter is the Retry-After (seconds) of the problems a retry can fix: Temporal
+// not accepting or finishing an action in time, and Asaas not answering usefully
+// (its client has already retried with backoff by then).
+var retryAfter = map[string]int{
+	problemTypePrefix + "unavailable":         5,
+	problemTypePrefix + "gateway-unavailable": 30,
+}
 
 func newProblem(status int, slug, title, detail string, errs ...FieldError) *Problem {
 	if errs == nil {
@@ -109,6 +118,9 @@ func writeProblem(c *gin.Context, p *Problem) {
 	p = completed(p)
 	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="billing"`)
+	}
+	if seconds, ok := retryAfter[p.Type]; ok {
+		c.Header("Retry-After", strconv.Itoa(seconds))
 	}
 	writeJSON(c, p.Status, "application/problem+json", p)
 	c.Abort()

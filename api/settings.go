@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"billing/db/dbgen"
 	"billing/secret"
@@ -160,7 +161,7 @@ func validateAsaasKey(f *fields, key, env string) {
 
 func validateWebhookSecret(f *fields, v string) {
 	switch {
-	case len(v) < 16 || len(v) > 255:
+	case utf8.RuneCountInString(v) < 16 || utf8.RuneCountInString(v) > 255:
 		f.add("webhook_secret", "must be between 16 and 255 characters")
 	case strings.IndexFunc(v, unicode.IsSpace) >= 0:
 		f.add("webhook_secret", "must not contain spaces")

@@ -35,13 +35,14 @@ import (
 // over stays in its history for the test to read (deciding it is the contract's
 // part, tested in workflows/ and e2e/).
 type webhookEnv struct {
+	t    *testing.T
 	pool *pgxpool.Pool
 	tc   client.Client
 	srv  *Server
 }
 
 func newWebhookEnv(t *testing.T, tc client.Client) *webhookEnv {
-	e := &webhookEnv{pool: testenv.Postgres(t), tc: tc}
+	e := &webhookEnv{t: t, pool: testenv.Postgres(t), tc: tc}
 	e.srv = NewServer(Deps{Pool: e.pool, Temporal: tc, Logger: slog.New(slog.DiscardHandler), SecretKey: testSecretKey,
 		Webhooks: webhooks.Options{SignalTimeout: time.Second}})
 	return e
@@ -70,7 +71,7 @@ func (e *webhookEnv) post(token string, body []byte) *httptest.ResponseRecorder 
 		req.Header.Set(webhookTokenHeader, token)
 	}
 	rec := httptest.NewRecorder()
-	e.srv.Handler().ServeHTTP(rec, req)
+	checked(e.t, e.srv.Handler()).ServeHTTP(rec, req)
 	return rec
 }
 

@@ -10,11 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"billing/activities"
 	"billing/api"
+	"billing/api/openapitest"
 	"billing/asaassim"
 	"billing/gateway"
 	"billing/tenant"
@@ -94,7 +96,9 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 	}
 	srv := api.NewServer(api.Deps{Pool: apiPool, Temporal: apiTemporal, Logger: logger, SecretKey: secretKey,
 		Asaas: connector, Gateway: connector, Contracts: engine, Webhooks: o.webhooks})
-	apiSrv := httptest.NewServer(srv.Handler())
+	// Every request to the API (the test's and the simulator's webhooks) and every
+	// answer is checked against the OpenAPI document the API serves.
+	apiSrv := httptest.NewServer(checkedAPI(t).Handler(srv.Handler(), t.Errorf))
 	t.Cleanup(apiSrv.Close)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	t.Cleanup(stopRelay)
@@ -114,6 +118,21 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 	s.secret = "acme-webhook-" + uuid.NewString()
 	require.NoError(t, s.sim.SetWebhook(s.merchant.ID, asaassim.WebhookConfig{URL: s.apiURL + "/webhooks/asaas", AuthToken: s.secret, Enabled: true}))
 	return s
+}
+
+var openapiChecker = sync.OnceValues(func() (*openapitest.Checker, error) {
+	doc, err := api.OpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	return openapitest.New(doc)
+})
+
+func checkedAPI(t *testing.T) *openapitest.Checker {
+	t.Helper()
+	c, err := openapiChecker()
+	require.NoError(t, err)
+	return c
 }
 
 // call makes an API request and decodes the JSON answer.
