@@ -17,7 +17,7 @@ import (
 const maxSplitRules = 50
 
 // ruleInput is one split rule as sent. via_gateway defaults to true for percentage and
-// fixed rules whose payee has an Asaas walletId (DESIGN: those go to the charge's
+// fixed rules whose payee has an Asaas walletId (README, "How money is handled": those go to the charge's
 // split[]), false otherwise; the resolved value is stored.
 type ruleInput struct {
 	Kind       string          `json:"kind"`

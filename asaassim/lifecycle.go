@@ -205,7 +205,7 @@ func (s *Server) refund(p *payment, description *string) *Error {
 // receiveInCash: the charge is marked paid outside Asaas: status
 // RECEIVED_IN_CASH, webhook PAYMENT_RECEIVED with billingType RECEIVED_IN_CASH
 // (seed 001), no fee (netValue = value: no money moved), and the Asaas split is
-// CANCELLED (DESIGN: receiveInCash cancels the split).
+// CANCELLED (receiveInCash cancels the split: README, "How money is handled").
 func (s *Server) receiveInCash(p *payment, date time.Time, value decimal.Decimal) *Error {
 	if !p.open() {
 		return invalidAction("Só é possível confirmar em dinheiro cobranças aguardando pagamento ou vencidas (status " + p.status + ").")

@@ -65,8 +65,8 @@ type Allocation struct {
 // that cannot be a payment.
 var ErrInvalidPayment = errors.New("invalid payment amounts")
 
-// Allocate shares out one payment among the rules (DESIGN.md "Split rules and
-// allocation"). Entries come in this order: the gateway fee (P − N, paid),
+// Allocate shares out one payment among the rules (README, "How money is
+// handled"). Entries come in this order: the gateway fee (P − N, paid),
 // the percentage and fixed entries in rule order, then the remainder. When N
 // cannot cover the percentage and fixed rules they are served in rule order
 // until N runs out and the rest is reported as Shortfall. No entry is zero,
