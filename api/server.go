@@ -111,6 +111,10 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 
 	v1.GET("/bills", s.listBills)
 	v1.GET("/bills/:id", s.getBill)
+
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens", s.createToken)
+	v1.DELETE("/tokens/:id", s.revokeToken)
 }
 
 // recovered answers a panic with a problem+json 500 (and logs it).
