@@ -2,26 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
-	"net/http"
+	"io"
 	"os"
-	"time"
 
 	"billing/api"
-	"billing/asaassim"
 	"billing/config"
 	"billing/db"
-	"billing/devstack"
 	"billing/gateway"
 	"billing/temporalclient"
 	"billing/worker"
 )
 
-func runDev(ctx context.Context, cfg config.Config, _ []string) error {
-	return devstack.Run(ctx, cfg, os.Stdout)
-}
-
-func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
+func runMigrate(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	logger := cfg.NewLogger(os.Stderr)
 	if created, err := db.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return err
@@ -40,7 +32,7 @@ func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
 	return nil
 }
 
-func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
+func runAPI(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	if err := cfg.RequireSecretKey(); err != nil {
 		return err
 	}
@@ -61,32 +53,6 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector}).Serve(ctx, cfg.APIAddr)
 }
 
-func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
+func runWorker(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	return worker.RunProcess(ctx, cfg, cfg.NewLogger(os.Stderr).With("component", "worker"))
-}
-
-func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
-	logger := cfg.NewLogger(os.Stderr).With("component", "asaas-sim")
-	sim := asaassim.New(asaassim.Options{
-		RetryBase:         cfg.SimRetryBase,
-		DuplicateRate:     cfg.SimDuplicateRate,
-		ReorderRate:       cfg.SimReorderRate,
-		DefaultWebhookURL: cfg.SimWebhookURL,
-		Logger:            logger,
-	})
-	defer sim.Close()
-	acct := sim.CreateAccount("Default")
-	logger.Info("default account", "id", acct.ID, "api_key", acct.APIKey, "wallet_id", acct.WalletID, "webhook_url", cfg.SimWebhookURL)
-	srv := &http.Server{Addr: cfg.SimAddr, Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
-	}()
-	logger.Info("listening", "addr", cfg.SimAddr)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
