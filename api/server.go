@@ -142,7 +142,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 
 // ServeListener is Serve on an existing listener (tests pick a free port).
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(s.engine)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
