@@ -46,7 +46,7 @@ func NewServer(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	engine.HandleMethodNotAllowed = true
-	engine.Use(gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
+	engine.Use(securityHeaders, gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
 	s := &Server{deps: deps, engine: engine}
 	engine.NoRoute(func(c *gin.Context) { writeProblem(c, NotFound("route "+c.Request.Method+" "+c.Request.URL.Path)) })
 	engine.NoMethod(func(c *gin.Context) {
