@@ -32,6 +32,12 @@ type Deps struct {
 	// Gateway gives the account's Asaas client for the PIX QR code and payment links
 	// (nil: 501).
 	Gateway *gateway.Connector
+	// Throttle bounds authentication failures per client on /v1 and on the webhook
+	// (each its own budget; zero: no throttling).
+	Throttle ThrottleLimits
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies whose
+	// X-Forwarded-For names the client; none: the client is the connection's address.
+	TrustedProxies []string
 }
 
 // Server holds the routes and their dependencies.
@@ -48,6 +54,10 @@ func NewServer(deps Deps) *Server {
 	engine.HandleMethodNotAllowed = true
 	engine.Use(securityHeaders, gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
 	s := &Server{deps: deps, engine: engine}
+	if err := engine.SetTrustedProxies(deps.TrustedProxies); err != nil { // config.Load checked them
+		deps.Logger.Error("trusted proxies ignored", "err", err)
+		_ = engine.SetTrustedProxies(nil)
+	}
 	engine.NoRoute(func(c *gin.Context) { writeProblem(c, NotFound("route "+c.Request.Method+" "+c.Request.URL.Path)) })
 	engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
@@ -56,8 +66,9 @@ func NewServer(deps Deps) *Server {
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
-	engine.POST("/webhooks/asaas", requireWebhookToken, readBody, s.asaasWebhook)
-	s.routesV1(engine.Group("/v1", s.authenticate, checkQuery, readBody))
+	apiThrottle, webhookThrottle := newThrottle(deps.Throttle, deps.Logger), newThrottle(deps.Throttle, deps.Logger)
+	engine.POST("/webhooks/asaas", webhookThrottle.middleware(webhookCredential), requireWebhookToken, readBody, s.asaasWebhook)
+	s.routesV1(engine.Group("/v1", apiThrottle.middleware(bearerCredential), s.authenticate, checkQuery, readBody))
 	return s
 }
 

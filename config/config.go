@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ var Vars = []Var{
 	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing-dev dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
 	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing-dev dev`: Temporal Web UI port."},
 	{"DEV_ASAAS_API_KEY", "", "`billing-dev dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
+	{"AUTH_FAILURE_LIMIT", "20", "Authentication failures (401: a wrong API token on `/v1`, a wrong webhook secret on `/webhooks/asaas`) one client may make in a row before it gets 429 with `Retry-After`; it regains that many per `AUTH_FAILURE_WINDOW`. A credential that authenticated from that client still works. 0 turns throttling off."},
+	{"AUTH_FAILURE_WINDOW", "1m", "The window of `AUTH_FAILURE_LIMIT` (a Go duration)."},
+	{"TRUSTED_PROXIES", "", "Comma-separated IPs or CIDRs of the reverse proxies in front of the API: their `X-Forwarded-For` names the client (for throttling). Empty: the client is the connection's address."},
 	{"LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"LOG_FORMAT", "text", "text (readable) or json."},
 }
@@ -60,6 +64,9 @@ type Config struct {
 	DevAsaasAPIKey    string
 	LogLevel          string
 	LogFormat         string
+	AuthFailureLimit  int
+	AuthFailureWindow time.Duration
+	TrustedProxies    []string // nil when unset
 }
 
 // Default returns the name's documented default.
@@ -104,6 +111,15 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, name+" must be a number between 0 and 1")
 		}
 	}
+	if c.AuthFailureLimit, err = strconv.Atoi(get("AUTH_FAILURE_LIMIT")); err != nil || c.AuthFailureLimit < 0 {
+		errs = append(errs, "AUTH_FAILURE_LIMIT must be a whole number, 0 or more (0: no throttling)")
+	}
+	if c.AuthFailureWindow, err = time.ParseDuration(get("AUTH_FAILURE_WINDOW")); err != nil || c.AuthFailureWindow <= 0 {
+		errs = append(errs, "AUTH_FAILURE_WINDOW must be a positive duration such as 1m")
+	}
+	if c.TrustedProxies, err = parseProxies(get("TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if c.DevTemporalUIPort, err = strconv.Atoi(get("DEV_TEMPORAL_UI_PORT")); err != nil || c.DevTemporalUIPort <= 0 {
 		errs = append(errs, "DEV_TEMPORAL_UI_PORT must be a port number")
 	}
@@ -126,6 +142,24 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// parseProxies reads TRUSTED_PROXIES: IPs or CIDRs, comma-separated.
+func parseProxies(raw string) ([]string, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, p := range strings.Split(raw, ",") {
+		p = strings.TrimSpace(p)
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES must list IP addresses or CIDRs (%q is neither)", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // ParseSecretKey accepts 32 bytes as 64 hex characters or standard base64.

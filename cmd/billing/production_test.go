@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +9,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"billing/api"
+	"billing/config"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,4 +54,21 @@ func TestProductionCommands(t *testing.T) {
 	for _, name := range []string{"dev", "asaas-sim", "loadtest"} {
 		assert.NotContains(t, commands, name)
 	}
+}
+
+// `billing api` throttles authentication failures by default, with the configured limits.
+func TestAPIThrottlesWithTheConfiguredLimits(t *testing.T) {
+	cfg, err := config.Load(func(string) string { return "" })
+	require.NoError(t, err)
+	deps := apiDeps(cfg, nil, nil, slog.New(slog.DiscardHandler))
+	assert.Equal(t, api.ThrottleLimits{Failures: 20, Window: time.Minute}, deps.Throttle)
+	assert.Nil(t, deps.TrustedProxies)
+
+	cfg, err = config.Load(func(k string) string {
+		return map[string]string{"AUTH_FAILURE_LIMIT": "3", "AUTH_FAILURE_WINDOW": "10s", "TRUSTED_PROXIES": "10.0.0.0/8"}[k]
+	})
+	require.NoError(t, err)
+	deps = apiDeps(cfg, nil, nil, slog.New(slog.DiscardHandler))
+	assert.Equal(t, api.ThrottleLimits{Failures: 3, Window: 10 * time.Second}, deps.Throttle)
+	assert.Equal(t, []string{"10.0.0.0/8"}, deps.TrustedProxies)
 }

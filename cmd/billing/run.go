@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 
 	"billing/api"
@@ -11,6 +12,9 @@ import (
 	"billing/gateway"
 	"billing/temporalclient"
 	"billing/worker"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
 )
 
 func runMigrate(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
@@ -48,9 +52,16 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) err
 	}
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
+	return api.NewServer(apiDeps(cfg, pool, tc, logger)).Serve(ctx, cfg.APIAddr)
+}
+
+// apiDeps is what `billing api` serves with, from the configuration.
+func apiDeps(cfg config.Config, pool *pgxpool.Pool, tc client.Client, logger *slog.Logger) api.Deps {
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
-	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector}).Serve(ctx, cfg.APIAddr)
+	return api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
+		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
+		TrustedProxies: cfg.TrustedProxies}
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
