@@ -247,7 +247,7 @@ func (s *securityEnv) checkHostileField(t *testing.T, op operation, wr writeRout
 	require.True(t, ok, "the answer does not show %s: %s", field, r)
 	want := h.raw
 	if op.route() == "PUT /v1/settings/asaas" && field == "webhook_secret" {
-		want = string(secret.WebhookSecretHash(testSecretKey, h.raw))
+		want = string(secret.WebhookSecretHash(testSecretKey, secret.WebhookToken(s.AccountID, h.raw)))
 	}
 	assert.Equal(t, want, got, "%s is stored and returned exactly", field)
 	return true

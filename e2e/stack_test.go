@@ -17,6 +17,7 @@ import (
 	"billing/api"
 	"billing/asaassim"
 	"billing/gateway"
+	"billing/secret"
 	"billing/tenant"
 	"billing/testenv"
 	"billing/worker"
@@ -84,7 +85,7 @@ func newStackWith(t *testing.T, simOpts asaassim.Options, actionWait time.Durati
 	s.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Acme at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")})
 	require.NoError(t, err)
 	s.wallet = s.sim.CreateAccount("Agent's wallet")
-	s.secret = "acme-webhook-" + uuid.NewString()
+	s.secret = secret.WebhookToken(s.account, "acme-webhook-"+uuid.NewString()) // what PUT /v1/settings/asaas makes of it
 	require.NoError(t, s.sim.SetWebhook(s.merchant.ID, asaassim.WebhookConfig{URL: s.apiURL + "/webhooks/asaas", AuthToken: s.secret, Enabled: true}))
 	return s
 }
