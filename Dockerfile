@@ -1,4 +1,5 @@
-# One image for every part: the command picks api, worker, migrate or asaas-sim.
+# The production image: only cmd/billing (api, worker, migrate, accounts, tokens); the
+# command picks the part. The simulator and the load tester are in Dockerfile.dev.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -22,16 +22,22 @@ bin/temporal: tools/go.mod tools/go.sum
 	@echo "Building the temporal CLI (dev server + Web UI) from tools/go.mod; the first build takes a few minutes..."
 	$(GO) build -modfile=tools/go.mod -o bin/temporal github.com/temporalio/cli/cmd/temporal
 
+# bin/billing is the production binary; bin/billing-dev adds what development and
+# testing need (dev, asaas-sim, loadtest) and is never shipped.
 bin/billing: FORCE
 	@mkdir -p bin
 	$(GO) build -o bin/billing ./cmd/billing
 
+bin/billing-dev: FORCE
+	@mkdir -p bin
+	$(GO) build -o bin/billing-dev ./cmd/billing-dev
+
 FORCE:
 
-build: bin/billing
+build: bin/billing bin/billing-dev
 
-run: bin/temporal bin/billing
-	@exec ./bin/billing dev
+run: bin/temporal bin/billing-dev
+	@exec ./bin/billing-dev dev
 
 OAPI_CODEGEN := $(TOOLS) oapi-codegen -config apiclient/oapi-codegen.yaml
 
@@ -75,15 +81,15 @@ fuzz:
 histories: bin/temporal
 	TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 ./e2e -update-histories
 
-# The load/chaos harness (billing loadtest) against a stack it starts: an in-memory
+# The load/chaos harness (billing-dev loadtest) against a stack it starts: an in-memory
 # Temporal dev server, a fresh database on DATABASE_URL's server (dropped after),
 # the simulator, the API and a worker process. Prints a report and writes it to
-# bench/results/<time>.json and latest.json. BENCH_FLAGS scales it (billing loadtest -h).
-bench: bin/temporal bin/billing
-	./bin/billing loadtest -out bench/results $(BENCH_FLAGS)
+# bench/results/<time>.json and latest.json. BENCH_FLAGS scales it (billing-dev loadtest -h).
+bench: bin/temporal bin/billing-dev
+	./bin/billing-dev loadtest -out bench/results $(BENCH_FLAGS)
 
-bench-scale: bin/temporal bin/billing
-	./bin/billing loadtest -out bench/results/scale -phases scale -scale 10000 $(BENCH_FLAGS)
+bench-scale: bin/temporal bin/billing-dev
+	./bin/billing-dev loadtest -out bench/results/scale -phases scale -scale 10000 $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin .data

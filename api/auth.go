@@ -32,7 +32,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	row, err := dbgen.New(s.deps.Pool).AuthenticateToken(c.Request.Context(), tenant.HashToken(token))
 	if errors.Is(err, pgx.ErrNoRows) {
-		writeProblem(c, unauthorized("The API token is not valid or was revoked."))
+		writeProblem(c, unauthorized("The API token is not valid, has expired or was revoked."))
 		return
 	}
 	if err != nil {

@@ -38,10 +38,13 @@ func (t *txn) audit(ctx context.Context, action, entityType string, entityID uui
 	})
 }
 
-// result is a handler's answer: status and JSON body.
+// result is a handler's answer: status and JSON body. replay, when set, is the body
+// stored for a repeat of the request (Idempotency-Key) instead of body: an answer
+// holding a secret shown only once is replayed without it.
 type result struct {
 	status int
 	body   any
+	replay any
 }
 
 // errReplayed ends a transaction that found a stored answer for its Idempotency-Key.
@@ -81,10 +84,16 @@ func (s *Server) mutate(c *gin.Context, fn func(ctx context.Context, t *txn) (re
 			return err
 		}
 		status = res.status
-		if idem != nil {
-			return idem.save(ctx, t.Queries, status, out)
+		if idem == nil {
+			return nil
 		}
-		return nil
+		stored := out
+		if res.replay != nil {
+			if stored, err = marshalJSON(res.replay); err != nil {
+				return err
+			}
+		}
+		return idem.save(ctx, t.Queries, status, stored)
 	})
 	if err != nil && !errors.Is(err, errReplayed) {
 		s.writeError(c, err)
@@ -105,5 +114,5 @@ func (s *Server) reply(c *gin.Context, res result, err error) {
 	writeJSON(c, res.status, "application/json", res.body)
 }
 
-func ok(body any) result      { return result{http.StatusOK, body} }
-func created(body any) result { return result{http.StatusCreated, body} }
+func ok(body any) result      { return result{status: http.StatusOK, body: body} }
+func created(body any) result { return result{status: http.StatusCreated, body: body} }

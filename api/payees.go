@@ -246,6 +246,7 @@ func (s *Server) updatePayee(c *gin.Context) {
 		if err != nil {
 			return result{}, err
 		}
-		return ok(viewPayee(row)), t.audit(ctx, "payee.updated", "payee", row.ID, nil, map[string]any{"fields": patchedFields(in)})
+		return ok(viewPayee(row)), t.audit(ctx, "payee.updated", "payee", row.ID, nil, map[string]any{
+			"fields": patchedFields(in), "changes": payeeChanges(cur, row)})
 	})
 }

@@ -1,12 +1,9 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"billing/db/dbgen"
 	"billing/domain"
@@ -78,6 +75,15 @@ func (s *Server) payoutReport(c *gin.Context) {
 	}
 	format := c.DefaultQuery("format", "json")
 	f.oneOf("format", format, "json", "csv")
+	dialect, given := c.GetQuery("dialect")
+	switch {
+	case given && format != "csv":
+		f.add("dialect", "applies only to format=csv")
+	case given:
+		f.oneOf("dialect", dialect, "rfc4180", "excel-br")
+	default:
+		dialect = defaultCSVDialect
+	}
 	if params.DateFrom != nil && params.DateTo != nil && params.DateTo.Before(*params.DateFrom) {
 		f.add("to", "must not be before from")
 	}
@@ -108,13 +114,8 @@ func (s *Server) payoutReport(c *gin.Context) {
 	report := buildReport(rows)
 	report.From, report.To, report.Status, report.PayeeID = formatOptDate(params.DateFrom), formatOptDate(params.DateTo), params.Status, params.PayeeID
 	if format == "csv" {
-		b, err := report.csv()
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
 		c.Header("Content-Disposition", `attachment; filename="payout-report.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8", b)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", report.csv(csvDialects[dialect]))
 		return
 	}
 	s.reply(c, ok(report), nil)
@@ -155,14 +156,13 @@ var reportCSVHeader = []string{"row_type", "payee_id", "payee_name", "entry_id",
 	"kind", "status", "occurred_on", "amount", "payout_id"}
 
 // csv renders one row per entry, then per payee a payee_total row per status and
-// "total", then the report's total rows. Amounts are plain decimals ("1234.50").
-func (r payoutReport) csv() ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	rows := [][]string{reportCSVHeader}
+// "total", then the report's total rows. Amounts are decimals in the dialect's mark.
+func (r payoutReport) csv(d csvDialect) []byte {
+	t := newCSVTable(d)
+	t.row(reportCSVHeader...)
 	totalRows := func(kind, payeeID, payeeName string, totals statusTotals) {
 		for _, st := range append(append([]string{}, entryStatuses...), "total") {
-			rows = append(rows, []string{kind, payeeID, payeeName, "", "", "", "", st, "", totals[st], ""})
+			t.row(kind, payeeID, payeeName, "", "", "", "", st, "", d.amount(totals[st]), "")
 		}
 	}
 	for _, p := range r.Payees {
@@ -171,29 +171,18 @@ func (r payoutReport) csv() ([]byte, error) {
 			payeeID = p.PayeeID.String()
 		}
 		if p.PayeeName != nil {
-			payeeName = csvSafe(*p.PayeeName)
+			payeeName = *p.PayeeName
 		}
 		for _, e := range p.Entries {
 			payoutID := ""
 			if e.PayoutID != nil {
 				payoutID = e.PayoutID.String()
 			}
-			rows = append(rows, []string{"entry", payeeID, payeeName, e.ID.String(), e.ContractID.String(),
-				strconv.Itoa(int(e.InstallmentNumber)), e.Kind, e.Status, e.OccurredOn, e.Amount, payoutID})
+			t.row("entry", payeeID, payeeName, e.ID.String(), e.ContractID.String(),
+				strconv.Itoa(int(e.InstallmentNumber)), e.Kind, e.Status, e.OccurredOn, d.amount(e.Amount), payoutID)
 		}
 		totalRows("payee_total", payeeID, payeeName, p.Totals)
 	}
 	totalRows("total", "", "", r.Totals)
-	if err := w.WriteAll(rows); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// csvSafe keeps a spreadsheet from reading a name as a formula (CSV injection).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return t.bytes()
 }

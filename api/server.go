@@ -35,6 +35,12 @@ type Deps struct {
 	Gateway *gateway.Connector
 	// Webhooks tunes webhook ingestion (zero: the defaults).
 	Webhooks webhooks.Options
+	// Throttle bounds authentication failures per client on /v1 and on the webhook
+	// (each its own budget; zero: no throttling).
+	Throttle ThrottleLimits
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies whose
+	// X-Forwarded-For names the client; none: the client is the connection's address.
+	TrustedProxies []string
 }
 
 // Server holds the routes and their dependencies.
@@ -50,8 +56,12 @@ func NewServer(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	engine.HandleMethodNotAllowed = true
-	engine.Use(gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
+	engine.Use(securityHeaders, gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
 	s := &Server{deps: deps, engine: engine, webhooks: webhooks.New(deps.Pool, deps.Temporal, deps.Logger, deps.Webhooks)}
+	if err := engine.SetTrustedProxies(deps.TrustedProxies); err != nil { // config.Load checked them
+		deps.Logger.Error("trusted proxies ignored", "err", err)
+		_ = engine.SetTrustedProxies(nil)
+	}
 	engine.NoRoute(func(c *gin.Context) { writeProblem(c, NotFound("route "+c.Request.Method+" "+c.Request.URL.Path)) })
 	engine.NoMethod(func(c *gin.Context) {
 		writeProblem(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
@@ -60,8 +70,9 @@ func NewServer(deps Deps) *Server {
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
-	engine.POST("/webhooks/asaas", s.authenticateWebhook, readBody, s.asaasWebhook)
-	s.routesV1(engine.Group("/v1", s.authenticate, checkQuery, readBody))
+	apiThrottle, webhookThrottle := newThrottle(deps.Throttle, deps.Logger), newThrottle(deps.Throttle, deps.Logger)
+	engine.POST("/webhooks/asaas", webhookThrottle.middleware(webhookCredential), s.authenticateWebhook, readBody, s.asaasWebhook)
+	s.routesV1(engine.Group("/v1", apiThrottle.middleware(bearerCredential), s.authenticate, checkQuery, readBody))
 	return s
 }
 
@@ -115,6 +126,10 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 
 	v1.GET("/bills", s.listBills)
 	v1.GET("/bills/:id", s.getBill)
+
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens", s.createToken)
+	v1.DELETE("/tokens/:id", s.revokeToken)
 }
 
 // recovered answers a panic with a problem+json 500 (and logs it).
@@ -150,7 +165,7 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	defer stopRelay()
 	go s.RunWebhookRelay(relayCtx)
-	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(s.engine)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

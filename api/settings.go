@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // AsaasConnectionTester checks that an API key works against Asaas (the lead wires the
@@ -25,6 +24,15 @@ type AsaasConnectionTester interface {
 }
 
 const asaasKeyPrefix = "$aact_"
+
+// settingsUpdatedView is the answer of a PUT: the settings, and the webhook token
+// when the request set a webhook secret (the only time it is shown).
+type settingsUpdatedView struct {
+	settingsView
+	// WebhookToken is what to paste in Asaas as the webhook's authentication token:
+	// the secret sent, then "-" and this account's id (see secret.WebhookToken).
+	WebhookToken *string `json:"webhook_token"`
+}
 
 type settingsView struct {
 	Configured              bool       `json:"configured"`
@@ -97,7 +105,7 @@ func (s *Server) putSettings(c *gin.Context) {
 			validateAsaasKey(&f, *in.APIKey, env)
 		}
 		if in.WebhookSecret != nil {
-			validateWebhookSecret(&f, *in.WebhookSecret)
+			validateWebhookSecret(&f, *in.WebhookSecret, accountID)
 		}
 		if err := f.err(); err != nil {
 			return result{}, err
@@ -114,21 +122,17 @@ func (s *Server) putSettings(c *gin.Context) {
 			}
 			params.ApiKeyLast4 = key[len(key)-4:]
 		}
+		// The token Asaas must send ends with this account's id, so it can never be
+		// another account's: nothing is checked against other accounts and the answer
+		// is the same whatever secrets they chose. (Only a token stored before tokens
+		// carried the account could equal it: the unique index refuses it, a 500.)
+		var token *string
 		if in.WebhookSecret != nil {
-			params.WebhookSecretHash = secret.WebhookSecretHash(s.deps.SecretKey, *in.WebhookSecret)
-			inUse, err := t.WebhookSecretInUse(ctx, dbgen.WebhookSecretInUseParams{Hash: params.WebhookSecretHash, AccountID: accountID})
-			if err != nil {
-				return result{}, err
-			}
-			if inUse {
-				return result{}, webhookSecretTaken()
-			}
+			tok := secret.WebhookToken(accountID, *in.WebhookSecret)
+			token = &tok
+			params.WebhookSecretHash = secret.WebhookSecretHash(s.deps.SecretKey, tok)
 		}
 		row, err := t.UpsertAsaasSettings(ctx, params)
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "23505" { // a concurrent account took the same secret
-			return result{}, webhookSecretTaken()
-		}
 		if err != nil {
 			return result{}, err
 		}
@@ -138,7 +142,7 @@ func (s *Server) putSettings(c *gin.Context) {
 			"api_key_last4":          row.ApiKeyLast4,
 			"webhook_secret_changed": in.WebhookSecret != nil,
 		})
-		return ok(viewSettings(&row)), err
+		return ok(settingsUpdatedView{viewSettings(&row), token}), err
 	})
 }
 
@@ -159,17 +163,16 @@ func validateAsaasKey(f *fields, key, env string) {
 	}
 }
 
-func validateWebhookSecret(f *fields, v string) {
+// maxWebhookSecret leaves room for the account suffix in a 255-character token.
+const maxWebhookSecret = 255 - secret.WebhookTokenSuffixLength
+
+func validateWebhookSecret(f *fields, v string, accountID uuid.UUID) {
 	switch {
-	case utf8.RuneCountInString(v) < 16 || utf8.RuneCountInString(v) > 255:
-		f.add("webhook_secret", "must be between 16 and 255 characters")
+	case utf8.RuneCountInString(v) < 16 || utf8.RuneCountInString(secret.WebhookToken(accountID, v)) > 255:
+		f.add("webhook_secret", "must be between 16 and %d characters", maxWebhookSecret)
 	case strings.IndexFunc(v, unicode.IsSpace) >= 0:
 		f.add("webhook_secret", "must not contain spaces")
 	}
-}
-
-func webhookSecretTaken() *Problem {
-	return Conflict("This webhook secret cannot be used; generate a new one in Asaas and paste it here.")
 }
 
 func noSecretKey() *Problem {

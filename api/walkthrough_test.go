@@ -28,9 +28,13 @@ func TestHowToUseSteps1To4(t *testing.T) {
 			"api_key": sandboxKey, "environment": "sandbox", "webhook_secret": webhookSecret,
 		})
 		require.Equal(t, http.StatusOK, r.Code, r.String())
-		for _, body := range []string{r.String(), e.call(t, u.Token, "GET", "/v1/settings/asaas", nil).String()} {
+		token := secret.WebhookToken(u.AccountID, webhookSecret)
+		assert.Equal(t, token, r.obj(t)["webhook_token"], "the token to paste in Asaas, shown by the PUT that set it")
+		get := e.call(t, u.Token, "GET", "/v1/settings/asaas", nil).String()
+		assert.NotContains(t, get, webhookSecret, "never shown again")
+		assert.NotContains(t, get, "webhook_token")
+		for _, body := range []string{r.String(), get} {
 			assert.NotContains(t, body, sandboxKey[6:])
-			assert.NotContains(t, body, webhookSecret)
 			assert.Contains(t, body, `"api_key":"$aact_****wxyz"`)
 			assert.Contains(t, body, `"environment":"sandbox"`)
 			assert.Contains(t, body, `"webhook_secret_configured":true`)
@@ -43,7 +47,7 @@ func TestHowToUseSteps1To4(t *testing.T) {
 		plain, err := secret.Open(testSecretKey, ciphertext, u.AccountID[:])
 		require.NoError(t, err)
 		assert.Equal(t, sandboxKey, string(plain))
-		assert.Equal(t, secret.WebhookSecretHash(testSecretKey, webhookSecret), hash)
+		assert.Equal(t, secret.WebhookSecretHash(testSecretKey, token), hash)
 
 		// An update without the secrets keeps them.
 		e.must(t, http.StatusOK, u.Token, "PUT", "/v1/settings/asaas", map[string]any{"environment": "sandbox"})

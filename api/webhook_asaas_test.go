@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"billing/asaas"
 	"billing/db/dbgen"
 	"billing/domain"
 	"billing/secret"
@@ -391,12 +392,8 @@ func TestWebhookLeavesTheEventToTheRelayWhenTemporalIsDown(t *testing.T) {
 		Webhooks: webhooks.Options{SignalTimeout: 500 * time.Millisecond}})
 
 	body := paymentBody("evt_retry", "PAYMENT_RECEIVED", contract, 1)
-	var relayAt time.Time
-	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT now()`).Scan(&relayAt))
 	a := answerOf(t, e.post("acme-webhook-secret-0001", body))
 	assert.Equal(t, "accepted", a.Status, "stored queued for the relay: it can no longer be lost")
-	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT relay_at FROM webhook_events WHERE event_key = 'evt_retry'`).Scan(&relayAt))
-	assert.Greater(t, time.Until(relayAt), 20*time.Second, "due to the relay if its contract has not decided it in time")
 	e.settled()
 	var due bool
 	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT relay_at <= now() FROM webhook_events WHERE event_key = 'evt_retry'`).Scan(&due))
@@ -477,4 +474,25 @@ func TestWebhookBillTimelineFollowsTheOrderSent(t *testing.T) {
 		order = append(order, s.AsaasEventID+":"+s.Status)
 	}
 	assert.Equal(t, []string{"evt_b0:PENDING", "evt_b1:PENDING", "evt_b2:PENDING", "evt_b3:BANK_PROCESSING", "evt_b4:PAID"}, order)
+}
+
+// An event for a contract is stored already due to the relay (relay_at), so it
+// is safe before the answer; the handover after the answer is what signals it.
+func TestWebhookStoresTheEventDueToTheRelay(t *testing.T) {
+	e := newWebhookEnv(t, testenv.Temporal(t))
+	acct := e.account(t, "Acme", "acme-webhook-secret-0001", true)
+	contract := e.contract(t)
+	ev, err := asaas.ParseWebhook(paymentBody("evt_due", "PAYMENT_RECEIVED", contract, 1))
+	require.NoError(t, err)
+	stored, err := dbgen.New(e.pool).StoreWebhookDelivery(context.Background(), dbgen.StoreWebhookDeliveryParams{AccountID: acct,
+		SecretHash: secret.WebhookSecretHash(testSecretKey, "acme-webhook-secret-0001"), EventKey: ev.Key(), EventType: ev.Event,
+		ContractID: &contract, Status: "received", Raw: ev.Raw, RelayAt: ptr(time.Now().Add(webhooks.DefaultDecideWithin))})
+	require.NoError(t, err)
+	require.True(t, stored.Authorized)
+	var later bool
+	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT relay_at > now() + interval '20 seconds' FROM webhook_events WHERE event_key = 'evt_due'`).Scan(&later))
+	assert.True(t, later, "due to the relay only if its contract has not decided it in time")
+	n, err := webhooks.New(e.pool, e.tc, slog.New(slog.DiscardHandler), webhooks.Options{}).RelayOnce(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, n, "not due yet: the handover signals it")
 }

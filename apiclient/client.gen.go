@@ -20,15 +20,18 @@ import (
 
 // Defines values for AuditEventActorType.
 const (
-	AuditEventActorTypeAsaas  AuditEventActorType = "asaas"
-	AuditEventActorTypeSystem AuditEventActorType = "system"
-	AuditEventActorTypeUser   AuditEventActorType = "user"
+	AuditEventActorTypeAsaas    AuditEventActorType = "asaas"
+	AuditEventActorTypeOperator AuditEventActorType = "operator"
+	AuditEventActorTypeSystem   AuditEventActorType = "system"
+	AuditEventActorTypeUser     AuditEventActorType = "user"
 )
 
 // Valid indicates whether the value is a known member of the AuditEventActorType enum.
 func (e AuditEventActorType) Valid() bool {
 	switch e {
 	case AuditEventActorTypeAsaas:
+		return true
+	case AuditEventActorTypeOperator:
 		return true
 	case AuditEventActorTypeSystem:
 		return true
@@ -93,6 +96,27 @@ func (e ContractStatus) Valid() bool {
 	case ContractStatusCompleted:
 		return true
 	case ContractStatusDraft:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreatedTokenStatus.
+const (
+	CreatedTokenStatusActive  CreatedTokenStatus = "active"
+	CreatedTokenStatusExpired CreatedTokenStatus = "expired"
+	CreatedTokenStatusRevoked CreatedTokenStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the CreatedTokenStatus enum.
+func (e CreatedTokenStatus) Valid() bool {
+	switch e {
+	case CreatedTokenStatusActive:
+		return true
+	case CreatedTokenStatusExpired:
+		return true
+	case CreatedTokenStatusRevoked:
 		return true
 	default:
 		return false
@@ -579,6 +603,27 @@ func (e SettingsInputEnvironment) Valid() bool {
 	}
 }
 
+// Defines values for SettingsUpdatedEnvironment.
+const (
+	SettingsUpdatedEnvironmentLessThannil SettingsUpdatedEnvironment = "<nil>"
+	SettingsUpdatedEnvironmentProduction  SettingsUpdatedEnvironment = "production"
+	SettingsUpdatedEnvironmentSandbox     SettingsUpdatedEnvironment = "sandbox"
+)
+
+// Valid indicates whether the value is a known member of the SettingsUpdatedEnvironment enum.
+func (e SettingsUpdatedEnvironment) Valid() bool {
+	switch e {
+	case SettingsUpdatedEnvironmentLessThannil:
+		return true
+	case SettingsUpdatedEnvironmentProduction:
+		return true
+	case SettingsUpdatedEnvironmentSandbox:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SplitEntryKind.
 const (
 	SplitEntryKindFee        SplitEntryKind = "fee"
@@ -651,12 +696,33 @@ func (e SplitRuleInputKind) Valid() bool {
 	}
 }
 
+// Defines values for TokenStatus.
+const (
+	TokenStatusActive  TokenStatus = "active"
+	TokenStatusExpired TokenStatus = "expired"
+	TokenStatusRevoked TokenStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the TokenStatus enum.
+func (e TokenStatus) Valid() bool {
+	switch e {
+	case TokenStatusActive:
+		return true
+	case TokenStatusExpired:
+		return true
+	case TokenStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WebhookAnswerStatus.
 const (
 	WebhookAnswerStatusAccepted  WebhookAnswerStatus = "accepted"
 	WebhookAnswerStatusDuplicate WebhookAnswerStatus = "duplicate"
 	WebhookAnswerStatusIgnored   WebhookAnswerStatus = "ignored"
-	WebhookAnswerStatusQueued    WebhookAnswerStatus = "queued"
+	WebhookAnswerStatusProcessed WebhookAnswerStatus = "processed"
 )
 
 // Valid indicates whether the value is a known member of the WebhookAnswerStatus enum.
@@ -668,7 +734,7 @@ func (e WebhookAnswerStatus) Valid() bool {
 		return true
 	case WebhookAnswerStatusIgnored:
 		return true
-	case WebhookAnswerStatusQueued:
+	case WebhookAnswerStatusProcessed:
 		return true
 	default:
 		return false
@@ -681,6 +747,7 @@ const (
 	WebhookEventStatusIgnored   WebhookEventStatus = "ignored"
 	WebhookEventStatusProcessed WebhookEventStatus = "processed"
 	WebhookEventStatusReceived  WebhookEventStatus = "received"
+	WebhookEventStatusRejected  WebhookEventStatus = "rejected"
 )
 
 // Valid indicates whether the value is a known member of the WebhookEventStatus enum.
@@ -693,6 +760,8 @@ func (e WebhookEventStatus) Valid() bool {
 	case WebhookEventStatusProcessed:
 		return true
 	case WebhookEventStatusReceived:
+		return true
+	case WebhookEventStatusRejected:
 		return true
 	default:
 		return false
@@ -774,6 +843,24 @@ func (e GetPayoutReportParamsFormat) Valid() bool {
 	case GetPayoutReportParamsFormatCsv:
 		return true
 	case GetPayoutReportParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetPayoutReportParamsDialect.
+const (
+	GetPayoutReportParamsDialectExcelBr GetPayoutReportParamsDialect = "excel-br"
+	GetPayoutReportParamsDialectRfc4180 GetPayoutReportParamsDialect = "rfc4180"
+)
+
+// Valid indicates whether the value is a known member of the GetPayoutReportParamsDialect enum.
+func (e GetPayoutReportParamsDialect) Valid() bool {
+	switch e {
+	case GetPayoutReportParamsDialectExcelBr:
+		return true
+	case GetPayoutReportParamsDialectRfc4180:
 		return true
 	default:
 		return false
@@ -1098,6 +1185,25 @@ type ContractTotals struct {
 	// Total An amount in BRL, 2 decimal places, never negative.
 	Total Money `json:"total"`
 }
+
+// CreatedToken defines model for CreatedToken.
+type CreatedToken struct {
+	CreatedAt *Timestamp          `json:"created_at,omitempty"`
+	ExpiresAt *time.Time          `json:"expires_at,omitempty"`
+	Id        *openapi_types.UUID `json:"id,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+	RevokedAt *time.Time          `json:"revoked_at,omitempty"`
+	Status    *CreatedTokenStatus `json:"status,omitempty"`
+
+	// Token The bearer token (bil_...): in the creating answer only; null in a
+	// replay of the request.
+	Token     *string             `json:"token,omitempty"`
+	UserEmail *string             `json:"user_email,omitempty"`
+	UserId    *openapi_types.UUID `json:"user_id,omitempty"`
+}
+
+// CreatedTokenStatus defines model for CreatedToken.Status.
+type CreatedTokenStatus string
 
 // Date defines model for Date.
 type Date = openapi_types.Date
@@ -1511,12 +1617,32 @@ type SettingsInput struct {
 	ApiKey      *string                   `json:"api_key,omitempty"`
 	Environment *SettingsInputEnvironment `json:"environment,omitempty"`
 
-	// WebhookSecret The Asaas webhook authentication token. Write-only.
+	// WebhookSecret A secret of your choice (16 to 222 characters without spaces; or a whole
+	// webhook token of this account). Write-only: the answer gives the webhook
+	// token made from it.
 	WebhookSecret *string `json:"webhook_secret,omitempty"`
 }
 
 // SettingsInputEnvironment defines model for SettingsInput.Environment.
 type SettingsInputEnvironment string
+
+// SettingsUpdated defines model for SettingsUpdated.
+type SettingsUpdated struct {
+	// ApiKey Masked.
+	ApiKey                  *string                     `json:"api_key"`
+	Configured              bool                        `json:"configured"`
+	Environment             *SettingsUpdatedEnvironment `json:"environment"`
+	UpdatedAt               *time.Time                  `json:"updated_at"`
+	UpdatedBy               *NullableUUID               `json:"updated_by"`
+	WebhookSecretConfigured bool                        `json:"webhook_secret_configured"`
+
+	// WebhookToken What Asaas must send as asaas-access-token: the webhook_secret sent and
+	// "-" and this account's id. Null when the request set no webhook secret.
+	WebhookToken *string `json:"webhook_token,omitempty"`
+}
+
+// SettingsUpdatedEnvironment defines model for SettingsUpdated.Environment.
+type SettingsUpdatedEnvironment string
 
 // SignedMoney An amount that can be negative: a reversal entry (the negative twin of an entry
 // whose payment was refunded or charged back), or a total that includes them.
@@ -1645,11 +1771,42 @@ type TemplatePatch struct {
 // Timestamp defines model for Timestamp.
 type Timestamp = time.Time
 
+// Token An API token as lists show it; never the token itself.
+type Token struct {
+	CreatedAt *Timestamp          `json:"created_at,omitempty"`
+	ExpiresAt *time.Time          `json:"expires_at,omitempty"`
+	Id        *openapi_types.UUID `json:"id,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+	RevokedAt *time.Time          `json:"revoked_at,omitempty"`
+	Status    *TokenStatus        `json:"status,omitempty"`
+	UserEmail *string             `json:"user_email,omitempty"`
+	UserId    *openapi_types.UUID `json:"user_id,omitempty"`
+}
+
+// TokenStatus defines model for Token.Status.
+type TokenStatus string
+
+// TokenInput defines model for TokenInput.
+type TokenInput struct {
+	// ExpiresAt When the token stops working (RFC 3339; in the future). Absent or null is never.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Name      string     `json:"name"`
+}
+
+// TokenList defines model for TokenList.
+type TokenList struct {
+	Data       *[]Token        `json:"data,omitempty"`
+	NextCursor *NullableString `json:"next_cursor,omitempty"`
+}
+
 // WebhookAnswer defines model for WebhookAnswer.
 type WebhookAnswer struct {
 	// EventKey The event's id, or the SHA-256 of the raw body when it has none.
-	EventKey string              `json:"event_key"`
-	Status   WebhookAnswerStatus `json:"status"`
+	EventKey string `json:"event_key"`
+
+	// Reason Why the event is ignored, or what a bill event did.
+	Reason *string             `json:"reason,omitempty"`
+	Status WebhookAnswerStatus `json:"status"`
 }
 
 // WebhookAnswerStatus defines model for WebhookAnswer.Status.
@@ -1804,6 +1961,15 @@ type NotImplemented = Problem
 // as `asaas.<code>` for a gateway refusal), empty otherwise.
 type TooLarge = Problem
 
+// TooManyRequests An RFC 9457 problem (content type application/problem+json). `type` names
+// the kind: urn:billing:problem: followed by validation, bad-request,
+// unauthorized, forbidden, not-found, method-not-allowed, conflict,
+// payload-too-large, gateway-refused, gateway-rejected, gateway-unavailable,
+// unavailable, not-configured, not-implemented or internal. `errors` is always
+// present: one item per invalid field for a validation problem (and Asaas's codes
+// as `asaas.<code>` for a gateway refusal), empty otherwise.
+type TooManyRequests = Problem
+
 // Unauthorized An RFC 9457 problem (content type application/problem+json). `type` names
 // the kind: urn:billing:problem: followed by validation, bad-request,
 // unauthorized, forbidden, not-found, method-not-allowed, conflict,
@@ -1866,8 +2032,12 @@ type CreateClientParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1894,8 +2064,12 @@ type CreateContractParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1906,8 +2080,12 @@ type ActivateContractParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1928,8 +2106,12 @@ type CancelContractParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1940,8 +2122,12 @@ type MarkInstallmentPaidParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1968,8 +2154,12 @@ type CreatePayeeParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -1989,8 +2179,12 @@ type CreatePaymentLinkParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2016,8 +2210,12 @@ type CreatePayoutParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2028,10 +2226,17 @@ type GetPayoutReportParams struct {
 	To      *Date                        `form:"to,omitempty" json:"to,omitempty"`
 	Status  *EntryStatus                 `form:"status,omitempty" json:"status,omitempty"`
 	Format  *GetPayoutReportParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Dialect With format=csv only. rfc4180 is comma separated with a decimal point;
+	// excel-br is semicolon separated with a decimal comma and a UTF-8 BOM.
+	Dialect *GetPayoutReportParamsDialect `form:"dialect,omitempty" json:"dialect,omitempty"`
 }
 
 // GetPayoutReportParamsFormat defines parameters for GetPayoutReport.
 type GetPayoutReportParamsFormat string
+
+// GetPayoutReportParamsDialect defines parameters for GetPayoutReport.
+type GetPayoutReportParamsDialect string
 
 // ListTemplatesParams defines parameters for ListTemplates.
 type ListTemplatesParams struct {
@@ -2056,8 +2261,36 @@ type CreateTemplateParams struct {
 	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
 	// effect. The same key with another method, path or body is a 422 (field
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
-	// can be used again. On mark-paid and cancel the key is also the workflow Update
-	// ID, so a retry after a 202 or a 503 waits for the same action.
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListTokensParams defines parameters for ListTokens.
+type ListTokensParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next_cursor of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateTokenParams defines parameters for CreateToken.
+type CreateTokenParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2116,6 +2349,9 @@ type CreateTemplateJSONRequestBody = TemplateInput
 
 // UpdateTemplateJSONRequestBody defines body for UpdateTemplate for application/json ContentType.
 type UpdateTemplateJSONRequestBody = TemplatePatch
+
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = TokenInput
 
 // ReceiveAsaasWebhookJSONRequestBody defines body for ReceiveAsaasWebhook for application/json ContentType.
 type ReceiveAsaasWebhookJSONRequestBody ReceiveAsaasWebhookJSONBody
@@ -2610,7 +2846,11 @@ type ClientInterface interface {
 	// reversal). Entries without a payee (the gateway fee, the account's own share)
 	// are grouped under payee_id null. `format=csv` answers text/csv: a header row,
 	// one `entry` row per entry, `payee_total` rows per payee and status (and
-	// `total`), then the report's `total` rows.
+	// `total`), then the report's `total` rows. Rows end in CRLF; a cell holding a
+	// separator, a quote or a line break is quoted; a text cell cannot start a formula
+	// (an apostrophe goes before = + - @ tab or CR at its start and after any , ; tab
+	// or line break). `dialect=excel-br` opens cleanly in a spreadsheet set to
+	// Portuguese (Brazil): semicolon separator, decimal comma, UTF-8 BOM.
 	//
 	// Corresponds with GET /v1/payouts/report (the `GetPayoutReport` operationId).
 	GetPayoutReport(ctx context.Context, params *GetPayoutReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2628,8 +2868,12 @@ type ClientInterface interface {
 	// PutAsaasSettingsWithBody Set the Asaas API key, environment and webhook secret
 	//
 	// api_key and environment are required the first time; afterwards an omitted field
-	// keeps its stored value. The API key is stored encrypted; the webhook secret only
+	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// The webhook token (what to paste in Asaas as the webhook's authentication token)
+	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+	// digits; it is in this answer only. It can never be another account's token, so
+	// any secret may be chosen and the answer never depends on other accounts.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2639,8 +2883,12 @@ type ClientInterface interface {
 	// PutAsaasSettings Set the Asaas API key, environment and webhook secret
 	//
 	// api_key and environment are required the first time; afterwards an omitted field
-	// keeps its stored value. The API key is stored encrypted; the webhook secret only
+	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// The webhook token (what to paste in Asaas as the webhook's authentication token)
+	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+	// digits; it is in this answer only. It can never be another account's token, so
+	// any secret may be chosen and the answer never depends on other accounts.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2699,6 +2947,47 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplate(ctx context.Context, id Id, body UpdateTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListTokens List the account's API tokens (every user's) without their secrets
+	//
+	// Newest first. A token itself is never shown again after its creation (only its
+	// hash is stored); status says whether it still authenticates.
+	//
+	// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+	ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTokenWithBody Create an API token for the calling user (shown once)
+	//
+	// The answer holds the token in full; it is shown this once and never stored.
+	// With an Idempotency-Key a repeat of the request creates nothing and answers the
+	// same body with token null. expires_at is optional (RFC 3339 and in the future);
+	// after it the token answers 401. Writes a token.created audit event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+	CreateTokenWithBody(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateToken Create an API token for the calling user (shown once)
+	//
+	// The answer holds the token in full; it is shown this once and never stored.
+	// With an Idempotency-Key a repeat of the request creates nothing and answers the
+	// same body with token null. expires_at is optional (RFC 3339 and in the future);
+	// after it the token answers 401. Writes a token.created audit event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+	CreateToken(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeToken Revoke an API token of the account
+	//
+	// The token answers 401 from now on (the calling token may revoke itself).
+	// Revoking a revoked token changes nothing and answers the same. Writes a
+	// token.revoked audit event.
+	//
+	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+	RevokeToken(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListWebhookEvents The Asaas deliveries stored for the account, newest first
 	//
 	// Corresponds with GET /v1/webhook-events (the `ListWebhookEvents` operationId).
@@ -2712,13 +3001,17 @@ type ClientInterface interface {
 	// ReceiveAsaasWebhookWithBody Asaas webhook receiver (one URL for every account)
 	//
 	// Register this URL in the Asaas panel with the account's webhook secret as the
-	// authentication token. The `asaas-access-token` header identifies the account.
-	// The delivery is stored and handed to Temporal (workflow
-	// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-	// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-	// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-	// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-	// retry cannot fix; nothing is recorded for them).
+	// authentication token. The `asaas-access-token` header identifies the account
+	// (checked before the body is read, and again as the delivery is stored: a rotated
+	// secret stops working at once). The delivery is stored once per account and event
+	// id, already queued for a relay, and only then answered 200: an acknowledged event
+	// can no longer be lost. A payment event of one of our charges is then signalled to
+	// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+	// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+	// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+	// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+	// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+	// inspection (status `rejected`); it is never applied.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2728,13 +3021,17 @@ type ClientInterface interface {
 	// ReceiveAsaasWebhook Asaas webhook receiver (one URL for every account)
 	//
 	// Register this URL in the Asaas panel with the account's webhook secret as the
-	// authentication token. The `asaas-access-token` header identifies the account.
-	// The delivery is stored and handed to Temporal (workflow
-	// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-	// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-	// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-	// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-	// retry cannot fix; nothing is recorded for them).
+	// authentication token. The `asaas-access-token` header identifies the account
+	// (checked before the body is read, and again as the delivery is stored: a rotated
+	// secret stops working at once). The delivery is stored once per account and event
+	// id, already queued for a relay, and only then answered 200: an acknowledged event
+	// can no longer be lost. A payment event of one of our charges is then signalled to
+	// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+	// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+	// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+	// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+	// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+	// inspection (status `rejected`); it is never applied.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3434,7 +3731,11 @@ func (c *HTTPClient) CreatePayout(ctx context.Context, params *CreatePayoutParam
 // reversal). Entries without a payee (the gateway fee, the account's own share)
 // are grouped under payee_id null. `format=csv` answers text/csv: a header row,
 // one `entry` row per entry, `payee_total` rows per payee and status (and
-// `total`), then the report's `total` rows.
+// `total`), then the report's `total` rows. Rows end in CRLF; a cell holding a
+// separator, a quote or a line break is quoted; a text cell cannot start a formula
+// (an apostrophe goes before = + - @ tab or CR at its start and after any , ; tab
+// or line break). `dialect=excel-br` opens cleanly in a spreadsheet set to
+// Portuguese (Brazil): semicolon separator, decimal comma, UTF-8 BOM.
 //
 // Corresponds with GET /v1/payouts/report (the `GetPayoutReport` operationId).
 func (c *HTTPClient) GetPayoutReport(ctx context.Context, params *GetPayoutReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3482,8 +3783,12 @@ func (c *HTTPClient) GetAsaasSettings(ctx context.Context, reqEditors ...Request
 // PutAsaasSettingsWithBody Set the Asaas API key, environment and webhook secret
 //
 // api_key and environment are required the first time; afterwards an omitted field
-// keeps its stored value. The API key is stored encrypted; the webhook secret only
+// keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// The webhook token (what to paste in Asaas as the webhook's authentication token)
+// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+// digits; it is in this answer only. It can never be another account's token, so
+// any secret may be chosen and the answer never depends on other accounts.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3503,8 +3808,12 @@ func (c *HTTPClient) PutAsaasSettingsWithBody(ctx context.Context, contentType s
 // PutAsaasSettings Set the Asaas API key, environment and webhook secret
 //
 // api_key and environment are required the first time; afterwards an omitted field
-// keeps its stored value. The API key is stored encrypted; the webhook secret only
+// keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// The webhook token (what to paste in Asaas as the webhook's authentication token)
+// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+// digits; it is in this answer only. It can never be another account's token, so
+// any secret may be chosen and the answer never depends on other accounts.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3653,6 +3962,87 @@ func (c *HTTPClient) UpdateTemplate(ctx context.Context, id Id, body UpdateTempl
 	return c.Client.Do(req)
 }
 
+// ListTokens List the account's API tokens (every user's) without their secrets
+//
+// Newest first. A token itself is never shown again after its creation (only its
+// hash is stored); status says whether it still authenticates.
+//
+// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+func (c *HTTPClient) ListTokens(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTokenWithBody Create an API token for the calling user (shown once)
+//
+// The answer holds the token in full; it is shown this once and never stored.
+// With an Idempotency-Key a repeat of the request creates nothing and answers the
+// same body with token null. expires_at is optional (RFC 3339 and in the future);
+// after it the token answers 401. Writes a token.created audit event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+func (c *HTTPClient) CreateTokenWithBody(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTokenRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateToken Create an API token for the calling user (shown once)
+//
+// The answer holds the token in full; it is shown this once and never stored.
+// With an Idempotency-Key a repeat of the request creates nothing and answers the
+// same body with token null. expires_at is optional (RFC 3339 and in the future);
+// after it the token answers 401. Writes a token.created audit event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+func (c *HTTPClient) CreateToken(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTokenRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeToken Revoke an API token of the account
+//
+// The token answers 401 from now on (the calling token may revoke itself).
+// Revoking a revoked token changes nothing and answers the same. Writes a
+// token.revoked audit event.
+//
+// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+func (c *HTTPClient) RevokeToken(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeTokenRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListWebhookEvents The Asaas deliveries stored for the account, newest first
 //
 // Corresponds with GET /v1/webhook-events (the `ListWebhookEvents` operationId).
@@ -3686,13 +4076,17 @@ func (c *HTTPClient) GetWebhookEvent(ctx context.Context, id Id, reqEditors ...R
 // ReceiveAsaasWebhookWithBody Asaas webhook receiver (one URL for every account)
 //
 // Register this URL in the Asaas panel with the account's webhook secret as the
-// authentication token. The `asaas-access-token` header identifies the account.
-// The delivery is stored and handed to Temporal (workflow
-// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-// retry cannot fix; nothing is recorded for them).
+// authentication token. The `asaas-access-token` header identifies the account
+// (checked before the body is read, and again as the delivery is stored: a rotated
+// secret stops working at once). The delivery is stored once per account and event
+// id, already queued for a relay, and only then answered 200: an acknowledged event
+// can no longer be lost. A payment event of one of our charges is then signalled to
+// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+// inspection (status `rejected`); it is never applied.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3712,13 +4106,17 @@ func (c *HTTPClient) ReceiveAsaasWebhookWithBody(ctx context.Context, contentTyp
 // ReceiveAsaasWebhook Asaas webhook receiver (one URL for every account)
 //
 // Register this URL in the Asaas panel with the account's webhook secret as the
-// authentication token. The `asaas-access-token` header identifies the account.
-// The delivery is stored and handed to Temporal (workflow
-// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-// retry cannot fix; nothing is recorded for them).
+// authentication token. The `asaas-access-token` header identifies the account
+// (checked before the body is read, and again as the delivery is stored: a rotated
+// secret stops working at once). The delivery is stored once per account and event
+// id, already queued for a relay, and only then answered 200: an acknowledged event
+// can no longer be lost. A payment event of one of our charges is then signalled to
+// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+// inspection (status `rejected`); it is never applied.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5530,6 +5928,18 @@ func NewGetPayoutReportRequest(server string, params *GetPayoutReportParams) (*h
 
 		}
 
+		if params.Dialect != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dialect", *params.Dialect, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -5928,6 +6338,161 @@ func NewUpdateTemplateRequestWithBody(server string, id Id, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListTokensRequest constructs an http.Request for the ListTokens method
+func NewListTokensRequest(server string, params *ListTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTokenRequest calls the generic CreateToken builder with application/json body
+func NewCreateTokenRequest(server string, params *CreateTokenParams, body CreateTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTokenRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateTokenRequestWithBody constructs an http.Request for the CreateToken method, with any body, and a specified content type
+func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRevokeTokenRequest constructs an http.Request for the RevokeToken method
+func NewRevokeTokenRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6472,7 +7037,11 @@ type ClientWithResponsesInterface interface {
 	// reversal). Entries without a payee (the gateway fee, the account's own share)
 	// are grouped under payee_id null. `format=csv` answers text/csv: a header row,
 	// one `entry` row per entry, `payee_total` rows per payee and status (and
-	// `total`), then the report's `total` rows.
+	// `total`), then the report's `total` rows. Rows end in CRLF; a cell holding a
+	// separator, a quote or a line break is quoted; a text cell cannot start a formula
+	// (an apostrophe goes before = + - @ tab or CR at its start and after any , ; tab
+	// or line break). `dialect=excel-br` opens cleanly in a spreadsheet set to
+	// Portuguese (Brazil): semicolon separator, decimal comma, UTF-8 BOM.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6496,8 +7065,12 @@ type ClientWithResponsesInterface interface {
 	// PutAsaasSettingsWithBodyWithResponse Set the Asaas API key, environment and webhook secret
 	//
 	// api_key and environment are required the first time; afterwards an omitted field
-	// keeps its stored value. The API key is stored encrypted; the webhook secret only
+	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// The webhook token (what to paste in Asaas as the webhook's authentication token)
+	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+	// digits; it is in this answer only. It can never be another account's token, so
+	// any secret may be chosen and the answer never depends on other accounts.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6507,8 +7080,12 @@ type ClientWithResponsesInterface interface {
 	// PutAsaasSettingsWithResponse Set the Asaas API key, environment and webhook secret
 	//
 	// api_key and environment are required the first time; afterwards an omitted field
-	// keeps its stored value. The API key is stored encrypted; the webhook secret only
+	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// The webhook token (what to paste in Asaas as the webhook's authentication token)
+	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+	// digits; it is in this answer only. It can never be another account's token, so
+	// any secret may be chosen and the answer never depends on other accounts.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6575,6 +7152,51 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplateWithResponse(ctx context.Context, id Id, body UpdateTemplateJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTemplateResponse, error)
 
+	// ListTokensWithResponse List the account's API tokens (every user's) without their secrets
+	//
+	// Newest first. A token itself is never shown again after its creation (only its
+	// hash is stored); status says whether it still authenticates.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+	ListTokensWithResponse(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*ListTokensResponse, error)
+
+	// CreateTokenWithBodyWithResponse Create an API token for the calling user (shown once)
+	//
+	// The answer holds the token in full; it is shown this once and never stored.
+	// With an Idempotency-Key a repeat of the request creates nothing and answers the
+	// same body with token null. expires_at is optional (RFC 3339 and in the future);
+	// after it the token answers 401. Writes a token.created audit event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+	CreateTokenWithBodyWithResponse(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// CreateTokenWithResponse Create an API token for the calling user (shown once)
+	//
+	// The answer holds the token in full; it is shown this once and never stored.
+	// With an Idempotency-Key a repeat of the request creates nothing and answers the
+	// same body with token null. expires_at is optional (RFC 3339 and in the future);
+	// after it the token answers 401. Writes a token.created audit event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+	CreateTokenWithResponse(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
+
+	// RevokeTokenWithResponse Revoke an API token of the account
+	//
+	// The token answers 401 from now on (the calling token may revoke itself).
+	// Revoking a revoked token changes nothing and answers the same. Writes a
+	// token.revoked audit event.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+	RevokeTokenWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
+
 	// ListWebhookEventsWithResponse The Asaas deliveries stored for the account, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -6592,13 +7214,17 @@ type ClientWithResponsesInterface interface {
 	// ReceiveAsaasWebhookWithBodyWithResponse Asaas webhook receiver (one URL for every account)
 	//
 	// Register this URL in the Asaas panel with the account's webhook secret as the
-	// authentication token. The `asaas-access-token` header identifies the account.
-	// The delivery is stored and handed to Temporal (workflow
-	// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-	// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-	// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-	// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-	// retry cannot fix; nothing is recorded for them).
+	// authentication token. The `asaas-access-token` header identifies the account
+	// (checked before the body is read, and again as the delivery is stored: a rotated
+	// secret stops working at once). The delivery is stored once per account and event
+	// id, already queued for a relay, and only then answered 200: an acknowledged event
+	// can no longer be lost. A payment event of one of our charges is then signalled to
+	// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+	// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+	// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+	// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+	// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+	// inspection (status `rejected`); it is never applied.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6608,13 +7234,17 @@ type ClientWithResponsesInterface interface {
 	// ReceiveAsaasWebhookWithResponse Asaas webhook receiver (one URL for every account)
 	//
 	// Register this URL in the Asaas panel with the account's webhook secret as the
-	// authentication token. The `asaas-access-token` header identifies the account.
-	// The delivery is stored and handed to Temporal (workflow
-	// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-	// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-	// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-	// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-	// retry cannot fix; nothing is recorded for them).
+	// authentication token. The `asaas-access-token` header identifies the account
+	// (checked before the body is read, and again as the delivery is stored: a rotated
+	// secret stops working at once). The delivery is stored once per account and event
+	// id, already queued for a relay, and only then answered 200: an acknowledged event
+	// can no longer be lost. A payment event of one of our charges is then signalled to
+	// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+	// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+	// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+	// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+	// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+	// inspection (status `rejected`); it is never applied.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9468,15 +10098,13 @@ type PutAsaasSettingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Settings
+	JSON200 *SettingsUpdated
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *Forbidden
-	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *TooLarge
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
@@ -9490,7 +10118,7 @@ type PutAsaasSettingsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PutAsaasSettingsResponse) GetJSON200() *Settings {
+func (r PutAsaasSettingsResponse) GetJSON200() *SettingsUpdated {
 	return r.JSON200
 }
 
@@ -9507,11 +10135,6 @@ func (r PutAsaasSettingsResponse) GetApplicationproblemJSON401() *Unauthorized {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PutAsaasSettingsResponse) GetApplicationproblemJSON403() *Forbidden {
 	return r.ApplicationproblemJSON403
-}
-
-// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r PutAsaasSettingsResponse) GetApplicationproblemJSON409() *Conflict {
-	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -10082,6 +10705,276 @@ func (r UpdateTemplateResponse) ContentType() string {
 	return ""
 }
 
+// ListTokensResponse401Headers the declared response headers of an HTTP 401 response for ListTokens
+type ListTokensResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// ListTokensResponse429Headers the declared response headers of an HTTP 429 response for ListTokens
+type ListTokensResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ListTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TokenList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTokensResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTokensResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTokensResponse) GetJSON200() *TokenList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTokenResponse201Headers the declared response headers of an HTTP 201 response for CreateToken
+type CreateTokenResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
+// CreateTokenResponse401Headers the declared response headers of an HTTP 401 response for CreateToken
+type CreateTokenResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// CreateTokenResponse429Headers the declared response headers of an HTTP 429 response for CreateToken
+type CreateTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+type CreateTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CreatedToken
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateTokenResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTokenResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateTokenResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTokenResponse) GetJSON201() *CreatedToken {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RevokeTokenResponse401Headers the declared response headers of an HTTP 401 response for RevokeToken
+type RevokeTokenResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// RevokeTokenResponse429Headers the declared response headers of an HTTP 429 response for RevokeToken
+type RevokeTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+type RevokeTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Token
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RevokeTokenResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RevokeTokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RevokeTokenResponse) GetJSON200() *Token {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RevokeTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListWebhookEventsResponse401Headers the declared response headers of an HTTP 401 response for ListWebhookEvents
 type ListWebhookEventsResponse401Headers struct {
 	WWWAuthenticate string
@@ -10239,6 +11132,11 @@ type ReceiveAsaasWebhookResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// ReceiveAsaasWebhookResponse429Headers the declared response headers of an HTTP 429 response for ReceiveAsaasWebhook
+type ReceiveAsaasWebhookResponse429Headers struct {
+	RetryAfter *int
+}
+
 // ReceiveAsaasWebhookResponse503Headers the declared response headers of an HTTP 503 response for ReceiveAsaasWebhook
 type ReceiveAsaasWebhookResponse503Headers struct {
 	RetryAfter *int
@@ -10255,12 +11153,16 @@ type ReceiveAsaasWebhookResponse struct {
 	ApplicationproblemJSON401 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *Problem
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReceiveAsaasWebhookResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReceiveAsaasWebhookResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *ReceiveAsaasWebhookResponse503Headers
 }
@@ -10283,6 +11185,11 @@ func (r ReceiveAsaasWebhookResponse) GetApplicationproblemJSON401() *Problem {
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
 func (r ReceiveAsaasWebhookResponse) GetApplicationproblemJSON413() *TooLarge {
 	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReceiveAsaasWebhookResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -10896,7 +11803,11 @@ func (c *ClientWithResponses) CreatePayoutWithResponse(ctx context.Context, para
 // reversal). Entries without a payee (the gateway fee, the account's own share)
 // are grouped under payee_id null. `format=csv` answers text/csv: a header row,
 // one `entry` row per entry, `payee_total` rows per payee and status (and
-// `total`), then the report's `total` rows.
+// `total`), then the report's `total` rows. Rows end in CRLF; a cell holding a
+// separator, a quote or a line break is quoted; a text cell cannot start a formula
+// (an apostrophe goes before = + - @ tab or CR at its start and after any , ; tab
+// or line break). `dialect=excel-br` opens cleanly in a spreadsheet set to
+// Portuguese (Brazil): semicolon separator, decimal comma, UTF-8 BOM.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -10938,8 +11849,12 @@ func (c *ClientWithResponses) GetAsaasSettingsWithResponse(ctx context.Context, 
 // PutAsaasSettingsWithBodyWithResponse Set the Asaas API key, environment and webhook secret
 //
 // api_key and environment are required the first time; afterwards an omitted field
-// keeps its stored value. The API key is stored encrypted; the webhook secret only
+// keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// The webhook token (what to paste in Asaas as the webhook's authentication token)
+// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+// digits; it is in this answer only. It can never be another account's token, so
+// any secret may be chosen and the answer never depends on other accounts.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10955,8 +11870,12 @@ func (c *ClientWithResponses) PutAsaasSettingsWithBodyWithResponse(ctx context.C
 // PutAsaasSettingsWithResponse Set the Asaas API key, environment and webhook secret
 //
 // api_key and environment are required the first time; afterwards an omitted field
-// keeps its stored value. The API key is stored encrypted; the webhook secret only
+// keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// The webhook token (what to paste in Asaas as the webhook's authentication token)
+// is the webhook_secret sent followed by "-" and this account's id in 32 hex
+// digits; it is in this answer only. It can never be another account's token, so
+// any secret may be chosen and the answer never depends on other accounts.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11077,6 +11996,75 @@ func (c *ClientWithResponses) UpdateTemplateWithResponse(ctx context.Context, id
 	return ParseUpdateTemplateResponse(rsp)
 }
 
+// ListTokensWithResponse List the account's API tokens (every user's) without their secrets
+//
+// Newest first. A token itself is never shown again after its creation (only its
+// hash is stored); status says whether it still authenticates.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tokens (the `ListTokens` operationId).
+func (c *ClientWithResponses) ListTokensWithResponse(ctx context.Context, params *ListTokensParams, reqEditors ...RequestEditorFn) (*ListTokensResponse, error) {
+	rsp, err := c.ListTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTokensResponse(rsp)
+}
+
+// CreateTokenWithBodyWithResponse Create an API token for the calling user (shown once)
+//
+// The answer holds the token in full; it is shown this once and never stored.
+// With an Idempotency-Key a repeat of the request creates nothing and answers the
+// same body with token null. expires_at is optional (RFC 3339 and in the future);
+// after it the token answers 401. Writes a token.created audit event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
+	rsp, err := c.CreateTokenWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTokenResponse(rsp)
+}
+
+// CreateTokenWithResponse Create an API token for the calling user (shown once)
+//
+// The answer holds the token in full; it is shown this once and never stored.
+// With an Idempotency-Key a repeat of the request creates nothing and answers the
+// same body with token null. expires_at is optional (RFC 3339 and in the future);
+// after it the token answers 401. Writes a token.created audit event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tokens (the `CreateToken` operationId).
+func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error) {
+	rsp, err := c.CreateToken(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTokenResponse(rsp)
+}
+
+// RevokeTokenWithResponse Revoke an API token of the account
+//
+// The token answers 401 from now on (the calling token may revoke itself).
+// Revoking a revoked token changes nothing and answers the same. Writes a
+// token.revoked audit event.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
+func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error) {
+	rsp, err := c.RevokeToken(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeTokenResponse(rsp)
+}
+
 // ListWebhookEventsWithResponse The Asaas deliveries stored for the account, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -11106,13 +12094,17 @@ func (c *ClientWithResponses) GetWebhookEventWithResponse(ctx context.Context, i
 // ReceiveAsaasWebhookWithBodyWithResponse Asaas webhook receiver (one URL for every account)
 //
 // Register this URL in the Asaas panel with the account's webhook secret as the
-// authentication token. The `asaas-access-token` header identifies the account.
-// The delivery is stored and handed to Temporal (workflow
-// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-// retry cannot fix; nothing is recorded for them).
+// authentication token. The `asaas-access-token` header identifies the account
+// (checked before the body is read, and again as the delivery is stored: a rotated
+// secret stops working at once). The delivery is stored once per account and event
+// id, already queued for a relay, and only then answered 200: an acknowledged event
+// can no longer be lost. A payment event of one of our charges is then signalled to
+// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+// inspection (status `rejected`); it is never applied.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11128,13 +12120,17 @@ func (c *ClientWithResponses) ReceiveAsaasWebhookWithBodyWithResponse(ctx contex
 // ReceiveAsaasWebhookWithResponse Asaas webhook receiver (one URL for every account)
 //
 // Register this URL in the Asaas panel with the account's webhook secret as the
-// authentication token. The `asaas-access-token` header identifies the account.
-// The delivery is stored and handed to Temporal (workflow
-// `asaas-event/<accountId>/<eventKey>`); 200 is answered only after Temporal
-// accepted it, so an acknowledged event is never lost. A redelivery answers 200
-// with status `duplicate` and has no new effect. Only 200 counts as delivered for
-// Asaas: any other answer makes it retry (400 and 401 are answered for what a
-// retry cannot fix; nothing is recorded for them).
+// authentication token. The `asaas-access-token` header identifies the account
+// (checked before the body is read, and again as the delivery is stored: a rotated
+// secret stops working at once). The delivery is stored once per account and event
+// id, already queued for a relay, and only then answered 200: an acknowledged event
+// can no longer be lost. A payment event of one of our charges is then signalled to
+// its contract's workflow (`contract/<contractId>`); bill events are applied to the
+// bill tracker before the answer. A redelivery answers 200 with status `duplicate`
+// and has no new effect. Only 200 counts as delivered for Asaas: any other answer
+// makes it retry (400 and 401 are answered for what a retry cannot fix). A body with
+// a key twice (letter case aside) is refused with 400 and stored, as sent, for
+// inspection (status `rejected`); it is never applied.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13729,7 +14725,7 @@ func ParsePutAsaasSettingsResponse(rsp *http.Response) (*PutAsaasSettingsRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Settings
+		var dest SettingsUpdated
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -13755,13 +14751,6 @@ func ParsePutAsaasSettingsResponse(rsp *http.Response) (*PutAsaasSettingsRespons
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Conflict
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest TooLarge
@@ -14277,6 +15266,261 @@ func ParseUpdateTemplateResponse(rsp *http.Response) (*UpdateTemplateResponse, e
 	return response, nil
 }
 
+// ParseListTokensResponse parses an HTTP response from a ListTokensWithResponse call
+func ParseListTokensResponse(rsp *http.Response) (*ListTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TokenList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTokensResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTokensResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTokenResponse parses an HTTP response from a CreateTokenWithResponse call
+func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CreatedToken
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateTokenResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevokeTokenResponse parses an HTTP response from a RevokeTokenWithResponse call
+func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Token
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RevokeTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RevokeTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListWebhookEventsResponse parses an HTTP response from a ListWebhookEventsWithResponse call
 func ParseListWebhookEventsResponse(rsp *http.Response) (*ListWebhookEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14453,6 +15697,13 @@ func ParseReceiveAsaasWebhookResponse(rsp *http.Response) (*ReceiveAsaasWebhookR
 		}
 		response.ApplicationproblemJSON413 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14480,6 +15731,16 @@ func ParseReceiveAsaasWebhookResponse(rsp *http.Response) (*ReceiveAsaasWebhookR
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReceiveAsaasWebhookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReceiveAsaasWebhookResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

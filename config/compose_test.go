@@ -19,11 +19,32 @@ import (
 type composeFile struct {
 	Services map[string]struct {
 		Image       string            `yaml:"image"`
-		Build       string            `yaml:"build"`
+		Build       buildSpec         `yaml:"build"`
 		Command     []string          `yaml:"command"`
 		Environment map[string]string `yaml:"environment"`
 		Ports       []string          `yaml:"ports"`
 	} `yaml:"services"`
+}
+
+// buildSpec is a service's build: a context path, or a mapping with a dockerfile.
+type buildSpec struct {
+	Context    string `yaml:"context"`
+	Dockerfile string `yaml:"dockerfile"`
+}
+
+func (b *buildSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		b.Context, b.Dockerfile = n.Value, "Dockerfile"
+		return nil
+	}
+	type plain buildSpec
+	if err := n.Decode((*plain)(b)); err != nil {
+		return err
+	}
+	if b.Dockerfile == "" {
+		b.Dockerfile = "Dockerfile"
+	}
+	return nil
 }
 
 func loadCompose(t *testing.T) composeFile {
@@ -76,10 +97,13 @@ func TestComposeBillingServicesMatchConfig(t *testing.T) {
 		known[v.Name] = true
 	}
 	commands := map[string]string{"api": "api", "worker": "worker", "migrate": "migrate", "asaas-sim": "asaas-sim"}
+	// The production image (Dockerfile) has no simulator: asaas-sim is built from the
+	// development binary's Dockerfile.dev.
+	dockerfiles := map[string]string{"api": "Dockerfile", "worker": "Dockerfile", "migrate": "Dockerfile", "asaas-sim": "Dockerfile.dev"}
 	for name, command := range commands {
 		svc := f.Services[name]
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, ".", svc.Build, "built from this repository's Dockerfile")
+			assert.Equal(t, buildSpec{Context: ".", Dockerfile: dockerfiles[name]}, svc.Build, "built from this repository")
 			assert.Equal(t, []string{command}, svc.Command)
 			env := map[string]string{}
 			for k, v := range svc.Environment {

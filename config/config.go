@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -22,22 +23,25 @@ type Var struct {
 
 // Vars is every environment variable the binary reads.
 var Vars = []Var{
-	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/billing?sslmode=disable", "PostgreSQL connection URL; `billing dev` and `billing migrate` create the database if it is missing."},
+	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/billing?sslmode=disable", "PostgreSQL connection URL; `billing-dev dev` and `billing migrate` create the database if it is missing."},
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port."},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace for every workflow of this service."},
 	{"API_ADDR", "127.0.0.1:8080", "Listen address of the REST API and the Asaas webhook endpoint (`:8080` to listen on every interface)."},
 	{"ASAAS_BASE_URL", "", "Overrides the Asaas base URL for every account (the simulator, e.g. `http://127.0.0.1:8091`). Empty: each account's environment picks https://api-sandbox.asaas.com or https://api.asaas.com."},
-	{"ASAAS_SIM_ADDR", "127.0.0.1:8091", "Listen address of `billing asaas-sim` (and of the simulator `billing dev` starts)."},
-	{"ASAAS_SIM_WEBHOOK_URL", "", "Simulator: default webhook URL for accounts it creates on its own (`billing dev` points it at the API)."},
+	{"ASAAS_SIM_ADDR", "127.0.0.1:8091", "Listen address of `billing-dev asaas-sim` (and of the simulator `billing-dev dev` starts)."},
+	{"ASAAS_SIM_WEBHOOK_URL", "", "Simulator: default webhook URL for accounts it creates on its own (`billing-dev dev` points it at the API)."},
 	{"ASAAS_SIM_RETRY_BASE", "2s", "Simulator: first webhook retry delay; doubles per attempt (Asaas waits minutes; tests compress it)."},
 	{"ASAAS_SIM_DUPLICATE_RATE", "0", "Simulator: share of webhooks delivered twice (0..1), to exercise at-least-once handling."},
 	{"ASAAS_SIM_REORDER_RATE", "0", "Simulator: share of webhooks delayed behind the next one (0..1)."},
-	{"ASAAS_SIM_STATE_FILE", "", "Simulator: JSON file that keeps its whole state across restarts (loaded at start, written soon after every change). Empty: memory only; `billing dev` uses `<DEV_DATA_DIR>/asaas-sim.json`."},
-	{"BILLING_SECRET_KEY", "", "32-byte key (hex or base64) that encrypts stored Asaas API keys with AES-GCM. Required outside `billing dev`, which keeps a generated one in `.data/secret.key`."},
-	{"DEV_DATA_DIR", ".data", "`billing dev`: where the Temporal dev server database, the dev secret key, the demo token and the simulator's state live."},
-	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
-	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing dev`: Temporal Web UI port."},
-	{"DEV_ASAAS_API_KEY", "", "`billing dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
+	{"ASAAS_SIM_STATE_FILE", "", "Simulator: JSON file that keeps its whole state across restarts (loaded at start, written soon after every change). Empty: memory only; `billing-dev dev` uses `<DEV_DATA_DIR>/asaas-sim.json`."},
+	{"BILLING_SECRET_KEY", "", "32-byte key (hex or base64) that encrypts stored Asaas API keys with AES-GCM. Required outside `billing-dev dev`, which keeps a generated one in `.data/secret.key`."},
+	{"DEV_DATA_DIR", ".data", "`billing-dev dev`: where the Temporal dev server database, the dev secret key, the demo token and the simulator's state live."},
+	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing-dev dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
+	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing-dev dev`: Temporal Web UI port."},
+	{"DEV_ASAAS_API_KEY", "", "`billing-dev dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
+	{"AUTH_FAILURE_LIMIT", "20", "Authentication failures (401: a wrong API token on `/v1`, a wrong webhook secret on `/webhooks/asaas`) one client may make in a row before it gets 429 with `Retry-After`; it regains that many per `AUTH_FAILURE_WINDOW`. A credential that authenticated from that client still works. 0 turns throttling off."},
+	{"AUTH_FAILURE_WINDOW", "1m", "The window of `AUTH_FAILURE_LIMIT` (a Go duration)."},
+	{"TRUSTED_PROXIES", "", "Comma-separated IPs or CIDRs of the reverse proxies in front of the API: their `X-Forwarded-For` names the client (for throttling). Empty: the client is the connection's address."},
 	{"LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"LOG_FORMAT", "text", "text (readable) or json."},
 }
@@ -62,6 +66,9 @@ type Config struct {
 	DevAsaasAPIKey    string
 	LogLevel          string
 	LogFormat         string
+	AuthFailureLimit  int
+	AuthFailureWindow time.Duration
+	TrustedProxies    []string // nil when unset
 }
 
 // Default returns the name's documented default.
@@ -107,6 +114,15 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, name+" must be a number between 0 and 1")
 		}
 	}
+	if c.AuthFailureLimit, err = strconv.Atoi(get("AUTH_FAILURE_LIMIT")); err != nil || c.AuthFailureLimit < 0 {
+		errs = append(errs, "AUTH_FAILURE_LIMIT must be a whole number, 0 or more (0: no throttling)")
+	}
+	if c.AuthFailureWindow, err = time.ParseDuration(get("AUTH_FAILURE_WINDOW")); err != nil || c.AuthFailureWindow <= 0 {
+		errs = append(errs, "AUTH_FAILURE_WINDOW must be a positive duration such as 1m")
+	}
+	if c.TrustedProxies, err = parseProxies(get("TRUSTED_PROXIES")); err != nil {
+		errs = append(errs, err.Error())
+	}
 	if c.DevTemporalUIPort, err = strconv.Atoi(get("DEV_TEMPORAL_UI_PORT")); err != nil || c.DevTemporalUIPort <= 0 {
 		errs = append(errs, "DEV_TEMPORAL_UI_PORT must be a port number")
 	}
@@ -129,6 +145,24 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// parseProxies reads TRUSTED_PROXIES: IPs or CIDRs, comma-separated.
+func parseProxies(raw string) ([]string, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, p := range strings.Split(raw, ",") {
+		p = strings.TrimSpace(p)
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("TRUSTED_PROXIES must list IP addresses or CIDRs (%q is neither)", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // ParseSecretKey accepts 32 bytes as 64 hex characters or standard base64.

@@ -25,6 +25,20 @@ func TestLoadDefaults(t *testing.T) {
 	assert.Empty(t, c.SimStateFile, "the simulator keeps its state in memory unless told")
 	assert.Nil(t, c.SecretKey)
 	assert.Error(t, c.RequireSecretKey())
+	assert.Equal(t, 20, c.AuthFailureLimit, "throttling is on by default")
+	assert.Equal(t, time.Minute, c.AuthFailureWindow)
+	assert.Nil(t, c.TrustedProxies)
+}
+
+func TestLoadThrottleSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"AUTH_FAILURE_LIMIT": "5", "AUTH_FAILURE_WINDOW": "30s", "TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32"}))
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.AuthFailureLimit)
+	assert.Equal(t, 30*time.Second, c.AuthFailureWindow)
+	assert.Equal(t, []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}, c.TrustedProxies)
+	c, err = Load(env(map[string]string{"AUTH_FAILURE_LIMIT": "0"}))
+	require.NoError(t, err)
+	assert.Zero(t, c.AuthFailureLimit, "0 turns throttling off")
 }
 
 func TestLoadRejectsBadValues(t *testing.T) {
@@ -38,6 +52,12 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"short secret", "BILLING_SECRET_KEY", "abcd", "BILLING_SECRET_KEY"},
 		{"log level", "LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"log format", "LOG_FORMAT", "xml", "LOG_FORMAT"},
+		{"failure limit not a number", "AUTH_FAILURE_LIMIT", "many", "AUTH_FAILURE_LIMIT"},
+		{"failure limit negative", "AUTH_FAILURE_LIMIT", "-1", "AUTH_FAILURE_LIMIT"},
+		{"failure window not a duration", "AUTH_FAILURE_WINDOW", "60", "AUTH_FAILURE_WINDOW"},
+		{"failure window zero", "AUTH_FAILURE_WINDOW", "0s", "AUTH_FAILURE_WINDOW"},
+		{"proxy not an address", "TRUSTED_PROXIES", "10.0.0.0/8,proxy.local", "TRUSTED_PROXIES"},
+		{"proxy CIDR malformed", "TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

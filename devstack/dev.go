@@ -145,7 +145,9 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
 	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api"), SecretKey: cfg.SecretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector})
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
+		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
+		TrustedProxies: cfg.TrustedProxies})
 	g.Go(func() error { return srv.ServeListener(runCtx, apiLn) })
 	g.Go(func() error {
 		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"billing/asaassim"
+	"billing/secret"
 	"billing/tenant"
 
 	"github.com/google/uuid"
@@ -141,7 +142,7 @@ func (s *stack) otherAccount(name string) otherAccount {
 	require.NoError(s.t, err)
 	merchant, err := s.sim.AddAccount(asaassim.Account{Name: name + " at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")})
 	require.NoError(s.t, err)
-	o := otherAccount{id: p.Account.ID, token: p.Token, secret: strings.ToLower(name) + "-webhook-" + uuid.NewString()}
+	o := otherAccount{id: p.Account.ID, token: p.Token, secret: secret.WebhookToken(p.Account.ID, strings.ToLower(name)+"-webhook-"+uuid.NewString())}
 	as := *s
 	as.token = o.token
 	as.must(http.StatusOK, "PUT", "/v1/settings/asaas", map[string]any{"api_key": merchant.APIKey, "environment": "sandbox", "webhook_secret": o.secret})

@@ -19,6 +19,7 @@ import (
 	"billing/api/openapitest"
 	"billing/asaassim"
 	"billing/gateway"
+	"billing/secret"
 	"billing/tenant"
 	"billing/testenv"
 	"billing/webhooks"
@@ -115,7 +116,7 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 	s.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Acme at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")})
 	require.NoError(t, err)
 	s.wallet = s.sim.CreateAccount("Agent's wallet")
-	s.secret = "acme-webhook-" + uuid.NewString()
+	s.secret = secret.WebhookToken(s.account, "acme-webhook-"+uuid.NewString()) // what PUT /v1/settings/asaas makes of it
 	require.NoError(t, s.sim.SetWebhook(s.merchant.ID, asaassim.WebhookConfig{URL: s.apiURL + "/webhooks/asaas", AuthToken: s.secret, Enabled: true}))
 	return s
 }

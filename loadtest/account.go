@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"billing/asaassim"
+	"billing/secret"
 	"billing/tenant"
 
 	"github.com/google/uuid"
@@ -33,16 +34,17 @@ func newBench(ctx context.Context, s *stack) (*bench, error) {
 		return nil, err
 	}
 	b := &bench{stack: s, accountID: p.Account.ID}
-	secret := "bench-webhook-" + uuid.NewString()
-	b.api = &apiClient{base: s.apiURL, token: p.Token, webhookSecret: secret, http: newHTTPClient()}
+	// The webhook token PUT /v1/settings/asaas makes of the secret (it ends with the account's id).
+	token := secret.WebhookToken(p.Account.ID, "bench-webhook-"+uuid.NewString())
+	b.api = &apiClient{base: s.apiURL, token: p.Token, webhookSecret: token, http: newHTTPClient()}
 	if b.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Bench at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")}); err != nil {
 		return nil, err
 	}
 	wallet := s.sim.CreateAccount("Agent's wallet")
-	if err := s.sim.SetWebhook(b.merchant.ID, asaassim.WebhookConfig{URL: s.collector.url, AuthToken: secret, Enabled: true}); err != nil {
+	if err := s.sim.SetWebhook(b.merchant.ID, asaassim.WebhookConfig{URL: s.collector.url, AuthToken: token, Enabled: true}); err != nil {
 		return nil, err
 	}
-	if _, err := b.api.call(ctx, "PUT", "/v1/settings/asaas", map[string]any{"api_key": b.merchant.APIKey, "environment": "sandbox", "webhook_secret": secret}, nil); err != nil {
+	if _, err := b.api.call(ctx, "PUT", "/v1/settings/asaas", map[string]any{"api_key": b.merchant.APIKey, "environment": "sandbox", "webhook_secret": token}, nil); err != nil {
 		return nil, err
 	}
 	var payee struct{ ID string }

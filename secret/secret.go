@@ -10,8 +10,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
 )
 
 // KeySize is the length of the server key: AES-256.
@@ -62,6 +66,23 @@ func Open(key, ciphertext, aad []byte) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// WebhookToken is the token an account's Asaas webhook must send (asaas-access-token):
+// the secret the account chose, "-", and the account id in 32 hex digits. The one
+// webhook URL finds the account by its token, so two accounts must never share one:
+// with the account's own id at its end, no token of one account can be another's,
+// whatever secrets they choose (and choosing another account's secret reveals
+// nothing). A secret that already ends with this account's suffix is the token as is.
+func WebhookToken(accountID uuid.UUID, chosen string) string {
+	suffix := "-" + hex.EncodeToString(accountID[:])
+	if strings.HasSuffix(chosen, suffix) {
+		return chosen
+	}
+	return chosen + suffix
+}
+
+// WebhookTokenSuffixLength is what WebhookToken adds to a chosen secret.
+const WebhookTokenSuffixLength = 33
 
 // WebhookSecretHash is the stored form of a webhook secret: HMAC-SHA256 keyed with the
 // server key, so a leaked table alone cannot be brute-forced offline. It is

@@ -2,10 +2,12 @@ package secret_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"billing/secret"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,4 +69,28 @@ func TestWebhookSecretHash(t *testing.T) {
 	assert.True(t, secret.Equal(h, secret.WebhookSecretHash(key(1), "whsec-1")), "deterministic: the handler looks accounts up by it")
 	assert.False(t, secret.Equal(h, secret.WebhookSecretHash(key(1), "whsec-2")))
 	assert.False(t, secret.Equal(h, secret.WebhookSecretHash(key(2), "whsec-1")), "keyed by the server key")
+}
+
+func TestWebhookTokenNeverClashesBetweenAccounts(t *testing.T) {
+	a := uuid.MustParse("0f8fad5b-d9cb-469f-a165-70867728950e")
+	b := uuid.MustParse("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+	tokenA := secret.WebhookToken(a, "minha-senha-webhook-123")
+	assert.Equal(t, "minha-senha-webhook-123-0f8fad5bd9cb469fa16570867728950e", tokenA)
+	assert.Len(t, tokenA, len("minha-senha-webhook-123")+secret.WebhookTokenSuffixLength)
+	tests := []struct {
+		name   string
+		chosen string
+	}{
+		{"the same secret", "minha-senha-webhook-123"},
+		{"the other account's token", tokenA},
+		{"the other account's token minus its suffix's dash", "minha-senha-webhook-1230f8fad5bd9cb469fa16570867728950e"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tokenB := secret.WebhookToken(b, tt.chosen)
+			assert.NotEqual(t, tokenA, tokenB)
+			assert.True(t, strings.HasSuffix(tokenB, "-7c9e6679742540de944be07fc1f90ae7"))
+		})
+	}
+	assert.Equal(t, tokenA, secret.WebhookToken(a, tokenA), "a token set again is kept as is")
 }

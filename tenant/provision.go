@@ -46,9 +46,6 @@ func CreateToken(ctx context.Context, pool *pgxpool.Pool, account dbgen.Account,
 }
 
 func issueToken(ctx context.Context, q *dbgen.Queries, user dbgen.User, name string) (string, error) {
-	token, hash := NewToken()
-	if _, err := q.CreateAPIToken(ctx, dbgen.CreateAPITokenParams{AccountID: user.AccountID, UserID: user.ID, Name: name, TokenHash: hash}); err != nil {
-		return "", fmt.Errorf("create token: %w", err)
-	}
-	return token, nil
+	token, _, err := IssueToken(ctx, q, user.AccountID, user.ID, name, nil)
+	return token, err
 }

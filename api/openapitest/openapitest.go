@@ -119,9 +119,11 @@ type Exchange struct {
 	Body        []byte
 }
 
-// headers every answer may carry without the document naming them (transport and
-// framing, not API).
-var transportHeaders = []string{"Content-Type", "Content-Length", "Date", "Connection", "Transfer-Encoding", "Vary"}
+// headers every answer may carry without the document naming them on each: transport
+// and framing, and the security headers every answer carries (the document's
+// introduction says so once).
+var transportHeaders = []string{"Content-Type", "Content-Length", "Date", "Connection", "Transfer-Encoding", "Vary",
+	"Cache-Control", "X-Content-Type-Options"}
 
 // Check lists how one exchange departs from the document (nil when it does not):
 //   - the answer: its status must be documented for the operation, its content type

@@ -2,26 +2,22 @@ package main
 
 import (
 	"context"
-	"errors"
-	"net/http"
+	"io"
+	"log/slog"
 	"os"
-	"time"
 
 	"billing/api"
-	"billing/asaassim"
 	"billing/config"
 	"billing/db"
-	"billing/devstack"
 	"billing/gateway"
 	"billing/temporalclient"
 	"billing/worker"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
 )
 
-func runDev(ctx context.Context, cfg config.Config, _ []string) error {
-	return devstack.Run(ctx, cfg, os.Stdout)
-}
-
-func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
+func runMigrate(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	logger := cfg.NewLogger(os.Stderr)
 	if created, err := db.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return err
@@ -40,7 +36,7 @@ func runMigrate(ctx context.Context, cfg config.Config, _ []string) error {
 	return nil
 }
 
-func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
+func runAPI(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	if err := cfg.RequireSecretKey(); err != nil {
 		return err
 	}
@@ -56,46 +52,18 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	}
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
+	return api.NewServer(apiDeps(cfg, pool, tc, logger)).Serve(ctx, cfg.APIAddr)
+}
+
+// apiDeps is what `billing api` serves with, from the configuration.
+func apiDeps(cfg config.Config, pool *pgxpool.Pool, tc client.Client, logger *slog.Logger) api.Deps {
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
-	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector}).Serve(ctx, cfg.APIAddr)
+	return api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
+		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
+		TrustedProxies: cfg.TrustedProxies}
 }
 
-func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
+func runWorker(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
 	return worker.RunProcess(ctx, cfg, cfg.NewLogger(os.Stderr).With("component", "worker"))
-}
-
-func runAsaasSim(ctx context.Context, cfg config.Config, _ []string) error {
-	logger := cfg.NewLogger(os.Stderr).With("component", "asaas-sim")
-	sim, err := asaassim.Open(asaassim.Options{
-		RetryBase:         cfg.SimRetryBase,
-		DuplicateRate:     cfg.SimDuplicateRate,
-		ReorderRate:       cfg.SimReorderRate,
-		DefaultWebhookURL: cfg.SimWebhookURL,
-		StateFile:         cfg.SimStateFile,
-		Logger:            logger,
-	})
-	if err != nil {
-		return err
-	}
-	defer sim.Close()
-	// A state loaded from ASAAS_SIM_STATE_FILE already has its accounts.
-	if len(sim.Accounts()) == 0 {
-		sim.CreateAccount("Default")
-	}
-	for _, acct := range sim.Accounts() {
-		logger.Info("account", "id", acct.ID, "name", acct.Name, "api_key", acct.APIKey, "wallet_id", acct.WalletID)
-	}
-	srv := &http.Server{Addr: cfg.SimAddr, Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
-	}()
-	logger.Info("listening", "addr", cfg.SimAddr)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ package dbgen
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -16,7 +17,7 @@ SELECT t.id AS token_id, u.id AS user_id, u.email AS user_email, a.id AS account
 FROM api_tokens t
 JOIN users u ON u.id = t.user_id AND u.account_id = t.account_id
 JOIN accounts a ON a.id = t.account_id
-WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
 `
 
 type AuthenticateTokenRow struct {
@@ -42,7 +43,8 @@ func (q *Queries) AuthenticateToken(ctx context.Context, tokenHash []byte) (Auth
 }
 
 const createAPIToken = `-- name: CreateAPIToken :one
-INSERT INTO api_tokens (account_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4) RETURNING id, account_id, user_id, name, token_hash, created_at, revoked_at
+INSERT INTO api_tokens (account_id, user_id, name, token_hash, expires_at)
+VALUES ($1, $2, $3, $4, $5) RETURNING id, account_id, user_id, name, token_hash, created_at, revoked_at, expires_at
 `
 
 type CreateAPITokenParams struct {
@@ -50,6 +52,7 @@ type CreateAPITokenParams struct {
 	UserID    uuid.UUID
 	Name      string
 	TokenHash []byte
+	ExpiresAt *time.Time
 }
 
 func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) (ApiToken, error) {
@@ -58,6 +61,7 @@ func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) 
 		arg.UserID,
 		arg.Name,
 		arg.TokenHash,
+		arg.ExpiresAt,
 	)
 	var i ApiToken
 	err := row.Scan(
@@ -68,6 +72,7 @@ func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) 
 		&i.TokenHash,
 		&i.CreatedAt,
 		&i.RevokedAt,
+		&i.ExpiresAt,
 	)
 	return i, err
 }
@@ -138,6 +143,22 @@ SELECT id, name, billing_enabled, created_at FROM accounts WHERE name = $1 ORDER
 
 func (q *Queries) GetAccountByName(ctx context.Context, name string) (Account, error) {
 	row := q.db.QueryRow(ctx, getAccountByName, name)
+	var i Account
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.BillingEnabled,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const getAccountForUpdate = `-- name: GetAccountForUpdate :one
+SELECT id, name, billing_enabled, created_at FROM accounts WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) GetAccountForUpdate(ctx context.Context, id uuid.UUID) (Account, error) {
+	row := q.db.QueryRow(ctx, getAccountForUpdate, id)
 	var i Account
 	err := row.Scan(
 		&i.ID,

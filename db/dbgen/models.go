@@ -26,6 +26,7 @@ type ApiToken struct {
 	TokenHash []byte
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	ExpiresAt *time.Time
 }
 
 type AsaasSetting struct {

@@ -114,21 +114,3 @@ func (q *Queries) UpsertAsaasSettings(ctx context.Context, arg UpsertAsaasSettin
 	)
 	return i, err
 }
-
-const webhookSecretInUse = `-- name: WebhookSecretInUse :one
-SELECT EXISTS (SELECT 1 FROM asaas_settings WHERE webhook_secret_hash = $1 AND account_id <> $2)
-`
-
-type WebhookSecretInUseParams struct {
-	Hash      []byte
-	AccountID uuid.UUID
-}
-
-// Whether another account already uses this webhook secret (the hash must be unique:
-// it is how the one webhook URL finds the account).
-func (q *Queries) WebhookSecretInUse(ctx context.Context, arg WebhookSecretInUseParams) (bool, error) {
-	row := q.db.QueryRow(ctx, webhookSecretInUse, arg.Hash, arg.AccountID)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
-}

@@ -17,7 +17,8 @@ INSERT INTO users (account_id, email, name) VALUES ($1, $2, $3) RETURNING *;
 SELECT * FROM users WHERE account_id = $1 AND email = $2;
 
 -- name: CreateAPIToken :one
-INSERT INTO api_tokens (account_id, user_id, name, token_hash) VALUES ($1, $2, $3, $4) RETURNING *;
+INSERT INTO api_tokens (account_id, user_id, name, token_hash, expires_at)
+VALUES (@account_id, @user_id, @name, @token_hash, sqlc.narg(expires_at)) RETURNING *;
 
 -- name: AuthenticateToken :one
 -- The caller of one API request: token, user and account in one round trip.
@@ -25,4 +26,7 @@ SELECT t.id AS token_id, u.id AS user_id, u.email AS user_email, a.id AS account
 FROM api_tokens t
 JOIN users u ON u.id = t.user_id AND u.account_id = t.account_id
 JOIN accounts a ON a.id = t.account_id
-WHERE t.token_hash = $1 AND t.revoked_at IS NULL;
+WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now());
+
+-- name: GetAccountForUpdate :one
+SELECT * FROM accounts WHERE id = $1 FOR UPDATE;

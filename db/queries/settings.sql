@@ -16,11 +16,6 @@ ON CONFLICT (account_id) DO UPDATE SET
     updated_at          = now()
 RETURNING *;
 
--- name: WebhookSecretInUse :one
--- Whether another account already uses this webhook secret (the hash must be unique:
--- it is how the one webhook URL finds the account).
-SELECT EXISTS (SELECT 1 FROM asaas_settings WHERE webhook_secret_hash = @hash AND account_id <> @account_id);
-
 -- name: GetAccountByWebhookSecretHash :one
 -- The webhook handler's lookup: the account whose webhook secret hashes to this value.
 -- The caller still compares the hashes in constant time.

@@ -4,17 +4,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"billing/config"
 	"billing/loadtest"
 )
 
-// runLoadtest is `billing loadtest` (`make bench`). It starts its own stack unless
+// runLoadtest is `billing-dev loadtest` (`make bench`). It starts its own stack unless
 // -temporal is given; DATABASE_URL names the PostgreSQL server (a fresh database
 // is created on it and dropped at the end).
-func runLoadtest(ctx context.Context, cfg config.Config, args []string) error {
+func runLoadtest(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
 	o := loadtest.Defaults()
 	o.DatabaseURL = cfg.DatabaseURL
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
@@ -52,7 +52,7 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string) error {
 		}
 		o.Phases[name] = true
 	}
-	o.Progress = os.Stdout
+	o.Progress = out
 	_, err := loadtest.Run(ctx, o)
 	return err
 }
