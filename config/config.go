@@ -38,6 +38,8 @@ var Vars = []Var{
 	{"DEV_TEMPORAL_CLI", "bin/temporal", "`billing dev`: the temporal CLI binary that runs the dev server (built by `make` from tools/go.mod)."},
 	{"DEV_TEMPORAL_UI_PORT", "8233", "`billing dev`: Temporal Web UI port."},
 	{"DEV_ASAAS_API_KEY", "", "`billing dev`: a real Asaas sandbox key for the demo account; when set, the simulator is not started."},
+	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "Base URL of the Temporal Web UI: the console links each contract to its workflow there."},
+	{"PUBLIC_URL", "", "Base URL Asaas and browsers reach this service at (e.g. `https://billing.example.com`): the console shows `<PUBLIC_URL>/webhooks/asaas` to paste into Asaas. Empty: the URL the browser used."},
 	{"LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"LOG_FORMAT", "text", "text (readable) or json."},
 }
@@ -60,6 +62,8 @@ type Config struct {
 	DevTemporalCLI    string
 	DevTemporalUIPort int
 	DevAsaasAPIKey    string
+	TemporalUIURL     string // the console's workflow links
+	PublicURL         string // "" = the console uses the URL the browser used
 	LogLevel          string
 	LogFormat         string
 }
@@ -95,6 +99,8 @@ func Load(getenv func(string) string) (Config, error) {
 		DevDataDir:        get("DEV_DATA_DIR"),
 		DevTemporalCLI:    get("DEV_TEMPORAL_CLI"),
 		DevAsaasAPIKey:    get("DEV_ASAAS_API_KEY"),
+		TemporalUIURL:     strings.TrimRight(get("TEMPORAL_UI_URL"), "/"),
+		PublicURL:         strings.TrimRight(get("PUBLIC_URL"), "/"),
 		LogLevel:          strings.ToLower(get("LOG_LEVEL")),
 		LogFormat:         strings.ToLower(get("LOG_FORMAT")),
 	}

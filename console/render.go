@@ -49,6 +49,20 @@ var funcs = template.FuncMap{
 	"words":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"list":   func(items ...string) []string { return items },
 	"dict":   dict,
+	"lookup": lookup,
+}
+
+// lookup is names[id] for an id given as a string or a *string ("" when absent).
+func lookup(names map[string]string, id any) string {
+	switch v := id.(type) {
+	case string:
+		return names[v]
+	case *string:
+		if v != nil {
+			return names[*v]
+		}
+	}
+	return ""
 }
 
 // dict builds a map for a partial template: dict "Key" value "Key2" value2.

@@ -10,6 +10,7 @@ import (
 	"billing/api"
 	"billing/asaassim"
 	"billing/config"
+	"billing/console"
 	"billing/db"
 	"billing/devstack"
 	"billing/gateway"
@@ -57,8 +58,12 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string) error {
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
-	return api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
-		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector}).Serve(ctx, cfg.APIAddr)
+	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
+		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector})
+	if err := console.Serve(srv, pool, cfg, logger.With("component", "console")); err != nil {
+		return err
+	}
+	return srv.Serve(ctx, cfg.APIAddr)
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string) error {
