@@ -164,7 +164,8 @@ func TestHowToUseInTheBrowser(t *testing.T) {
 	b.open("/console/payouts")
 	b.waitText("#grand-totals", "R$ 188,21") // 5,00 + 83,21 (#1) + 10,00 + 5,00 + 85,00 (#2) pending
 	b.shot("09-payout-report")
-	b.run(chromedp.Click(chromedp.CSS("input[data-select-all]"), chromedp.NodeVisible))
+	b.eval(`document.querySelectorAll('input[data-select-all]').forEach(c => c.click())`) // each payee's "select all"
+	assert.EqualValues(t, 5, b.eval(`document.querySelectorAll('input[name=entry_ids]:checked').length`))
 	b.set("#payout-form input[name=reference]", "PIX lote 1")
 	b.submit("#record-payout")
 	b.waitText("#flash", "Payout recorded")

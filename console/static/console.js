@@ -49,11 +49,12 @@
   });
 
   // <input type=checkbox data-select-all="name">: toggles every checkbox of that
-  // name in its form.
+  // name in its section (one payee of the payout report), or its form.
   document.addEventListener("change", function (ev) {
     var all = ev.target.closest("[data-select-all]");
     if (!all) { return; }
-    var boxes = all.form.querySelectorAll("input[type=checkbox][name='" + all.getAttribute("data-select-all") + "']");
+    var scope = all.closest("section") || all.form;
+    var boxes = scope.querySelectorAll("input[type=checkbox][name='" + all.getAttribute("data-select-all") + "']");
     boxes.forEach(function (b) { b.checked = all.checked; });
   });
 
