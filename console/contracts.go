@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -173,10 +172,4 @@ func createContract(x *exchange) error {
 		return a.failure()
 	}
 	return x.showContractForm(a.Status, f, a.Problem)
-}
-
-// atoi is for numbers the API gave.
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
