@@ -7,7 +7,7 @@ GO    ?= go
 TOOLS := $(GO) tool -modfile=tools/go.mod
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null | grep -v '^tools/')
 
-.PHONY: run test test-go lint generate check-generated build bench bench-scale fuzz histories clean help
+.PHONY: run test test-go lint generate check-generated build bench bench-scale fuzz histories screenshots clean help
 
 help:
 	@echo "make run    - Temporal dev server + PostgreSQL migrations + Asaas simulator + worker + API"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench-scale - the worker's memory with 10,000 open contracts (about 9 minutes)"
 	@echo "make fuzz   - every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make generate - regenerate sqlc code (db/dbgen) and the Go API client (apiclient)"
+	@echo "make screenshots - the console's browser walk, writing its screenshots to docs/screenshots"
 
 bin/temporal: tools/go.mod tools/go.sum
 	@mkdir -p bin
@@ -90,6 +91,12 @@ bench: bin/temporal bin/billing-dev
 
 bench-scale: bin/temporal bin/billing-dev
 	./bin/billing-dev loadtest -out bench/results/scale -phases scale -scale 10000 $(BENCH_FLAGS)
+
+# The console's browser test (headless Chromium) walks the release note's steps and
+# writes a screenshot of each screen to docs/screenshots (make test writes them to a
+# temporary folder).
+screenshots: bin/temporal
+	CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots TEMPORAL_CLI_PATH=$(CURDIR)/bin/temporal $(GO) test -count=1 -run TestHowToUseInTheBrowser ./console
 
 clean:
 	rm -rf bin .data

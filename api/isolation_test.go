@@ -82,7 +82,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"/v1/tokens/": tokenID,
 	}
 	// The installment {n} a route is called with: 1 (paid) unless it needs a live charge.
-	installmentFor := map[string]string{"GET /v1/contracts/{id}/installments/{n}/pix": "2"}
+	installmentFor := map[string]string{"GET /v1/contracts/{id}/installments/{n}/pix": "2", "GET /v1/contracts/{id}/installments/{n}/boleto": "2"}
 	bodyFor := map[string]any{
 		"PATCH /v1/clients/{id}":                             map[string]any{"name": "Hijacked"},
 		"PATCH /v1/payees/{id}":                              map[string]any{"name": "Hijacked"},
@@ -114,6 +114,11 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"GET /v1/payouts":        {"/v1/payouts?payee_id=" + a.bankPayee, nil, http.StatusOK},
 		"POST /v1/payouts": {"/v1/payouts", map[string]any{"entry_ids": []string{a.entries[3].String()}, "paid_on": "2026-07-25",
 			"method": "PIX"}, http.StatusUnprocessableEntity},
+		"POST /v1/payouts/bulk": {"/v1/payouts/bulk", map[string]any{"entry_ids": []string{a.entries[3].String(), a.entries[2].String()},
+			"paid_on": "2026-07-25", "method": "PIX"}, http.StatusUnprocessableEntity},
+		"POST /v1/split-rules/preview": {"/v1/split-rules/preview", map[string]any{"amount": "10.00",
+			"split_rules": []any{map[string]any{"kind": "remainder", "payee_id": a.bankPayee}}}, http.StatusUnprocessableEntity},
+		"GET /v1/users":         {"/v1/users", nil, http.StatusOK},
 		"GET /v1/audit-events":  {"/v1/audit-events?contract_id=" + a.contract, nil, http.StatusOK},
 		"GET /v1/payment-links": {"/v1/payment-links?contract_id=" + a.contract, nil, http.StatusOK},
 		"POST /v1/payment-links": {"/v1/payment-links", map[string]any{"name": "Hijack", "billing_type": "PIX", "charge_type": "DETACHED",

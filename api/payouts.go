@@ -136,15 +136,11 @@ func payable(ids []uuid.UUID, locked []dbgen.SplitEntry) (uuid.UUID, decimal.Dec
 	for i, id := range ids {
 		e := byID[id]
 		field := fmt.Sprintf("entry_ids[%d]", i)
-		switch {
-		case e.PayeeID == nil:
-			conflicts.add(field, "has no payee (the gateway fee or the account's own share): nothing to pay out")
+		switch why := unpayable(e); {
+		case why != "":
+			conflicts.add(field, "%s", why)
 		case first == nil || *e.PayeeID != *first:
 			conflicts.add(field, "belongs to another payee; a payout pays one payee")
-		case e.Status == "paid" && e.PayoutID != nil:
-			conflicts.add(field, "is already paid (payout %s)", e.PayoutID)
-		case e.Status != "pending":
-			conflicts.add(field, "is %s, not pending", e.Status)
 		}
 		amount = amount.Add(e.Amount)
 	}
@@ -155,6 +151,20 @@ func payable(ids []uuid.UUID, locked []dbgen.SplitEntry) (uuid.UUID, decimal.Dec
 		return uuid.Nil, decimal.Zero, Conflict("The entries add up to " + formatMoney(amount) + "; a payout must be greater than 0.")
 	}
 	return *first, amount, nil
+}
+
+// unpayable says why an entry cannot be in any payout ("" when it can): it has no
+// payee, or it is not pending.
+func unpayable(e dbgen.SplitEntry) string {
+	switch {
+	case e.PayeeID == nil:
+		return "has no payee (the gateway fee or the account's own share): nothing to pay out"
+	case e.Status == "paid" && e.PayoutID != nil:
+		return fmt.Sprintf("is already paid (payout %s)", e.PayoutID)
+	case e.Status != "pending":
+		return fmt.Sprintf("is %s, not pending", e.Status)
+	}
+	return ""
 }
 
 // auditPayout writes one payout.recorded event per contract the entries come from, so

@@ -132,6 +132,16 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 		}}},
 		"POST /v1/tokens": {bodies: []func(*testing.T) map[string]any{
 			body("name", "ci", "expires_at", time.Now().UTC().AddDate(1, 0, 0).Format(time.RFC3339))}},
+		"POST /v1/payouts/bulk": {bodies: []func(*testing.T) map[string]any{func(t *testing.T) map[string]any {
+			return map[string]any{"entry_ids": []any{s.pendingEntry(t)}, "paid_on": today, "method": "PIX", "reference": "E2E"}
+		}}, stored: func(t *testing.T, field string, r resp) (string, bool) {
+			v, ok := getPath(r.obj(t), "payouts[0]."+field)
+			text, isText := v.(string)
+			return text, ok && isText
+		}},
+		"POST /v1/split-rules/preview": {bodies: []func(*testing.T) map[string]any{
+			body("split_rules", pct, "amount", "100.00", "net_amount", "98.01", "origin", "gateway"),
+			body("split_rules", fixed, "amount", "100.00")}},
 	}
 }
 
@@ -171,11 +181,13 @@ func (s *securityEnv) pendingEntry(t *testing.T) string {
 	if err == nil {
 		return id.String()
 	}
-	var next int
-	require.NoError(t, s.pool.QueryRow(context.Background(), `SELECT min(number) FROM installments
-		WHERE account_id = $1 AND contract_id = $2 AND status <> 'paid'`, s.AccountID, s.contract).Scan(&next))
+	var contract uuid.UUID
+	var next *int
+	require.NoError(t, s.pool.QueryRow(context.Background(), `SELECT contract_id, min(number) FROM installments
+		WHERE account_id = $1 AND status <> 'paid' GROUP BY contract_id ORDER BY contract_id = $2 DESC LIMIT 1`,
+		s.AccountID, s.contract).Scan(&contract, &next))
 	franchise := mustUUID(t, s.bankPayee)
-	ids := s.paidInstallment(t, s.AccountID, mustUUID(t, s.contract), next, "29.16", "29.16",
+	ids := s.paidInstallment(t, s.AccountID, contract, *next, "29.16", "29.16",
 		seedEntry{&franchise, pos(4), "remainder", "29.16", "pending"})
 	return ids[0].String()
 }

@@ -49,6 +49,7 @@ type Server struct {
 	engine         *gin.Engine
 	webhooks       *webhooks.Ingestor
 	webhookSecrets webhookSecrets
+	mounts         []mount // Mount: other front doors on the same listener (the console)
 }
 
 // NewServer builds the router.
@@ -94,6 +95,8 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.PATCH("/payees/:id", s.updatePayee)
 	v1.DELETE("/payees/:id", s.deleteHandler(archivablePayee))
 
+	v1.POST("/split-rules/preview", s.previewSplit)
+
 	v1.POST("/templates", s.createTemplate)
 	v1.GET("/templates", s.listTemplates)
 	v1.GET("/templates/:id", s.getTemplate)
@@ -108,6 +111,7 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.POST("/contracts/:id/installments/:n/mark-paid", s.markInstallmentPaid)
 	v1.POST("/contracts/:id/cancel", s.cancelContract)
 	v1.GET("/contracts/:id/installments/:n/pix", s.installmentPix)
+	v1.GET("/contracts/:id/installments/:n/boleto", s.installmentBoleto)
 	v1.GET("/contracts/:id/audit-events", s.listContractAuditEvents)
 
 	v1.POST("/payment-links", s.createPaymentLink)
@@ -116,6 +120,7 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 
 	v1.GET("/payouts/report", s.payoutReport)
 	v1.POST("/payouts", s.createPayout)
+	v1.POST("/payouts/bulk", s.createBulkPayout)
 	v1.GET("/payouts", s.listPayouts)
 	v1.GET("/payouts/:id", s.getPayout)
 
@@ -130,6 +135,8 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.GET("/tokens", s.listTokens)
 	v1.POST("/tokens", s.createToken)
 	v1.DELETE("/tokens/:id", s.revokeToken)
+
+	v1.GET("/users", s.listUsers)
 }
 
 // recovered answers a panic with a problem+json 500 (and logs it).
@@ -165,7 +172,7 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	defer stopRelay()
 	go s.RunWebhookRelay(relayCtx)
-	srv := newHTTPServer(s.engine)
+	srv := newHTTPServer(s.Root())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -63,6 +63,27 @@ func (e BillingType) Valid() bool {
 	}
 }
 
+// Defines values for BulkPayoutInputMethod.
+const (
+	BulkPayoutInputMethodCASH BulkPayoutInputMethod = "CASH"
+	BulkPayoutInputMethodPIX  BulkPayoutInputMethod = "PIX"
+	BulkPayoutInputMethodTED  BulkPayoutInputMethod = "TED"
+)
+
+// Valid indicates whether the value is a known member of the BulkPayoutInputMethod enum.
+func (e BulkPayoutInputMethod) Valid() bool {
+	switch e {
+	case BulkPayoutInputMethodCASH:
+		return true
+	case BulkPayoutInputMethodPIX:
+		return true
+	case BulkPayoutInputMethodTED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ContractActionInProgressInProgress.
 const (
 	ContractActionInProgressInProgressTrue ContractActionInProgressInProgress = true
@@ -648,6 +669,48 @@ func (e SplitEntryKind) Valid() bool {
 	}
 }
 
+// Defines values for SplitPreviewEntryKind.
+const (
+	SplitPreviewEntryKindFee        SplitPreviewEntryKind = "fee"
+	SplitPreviewEntryKindFixed      SplitPreviewEntryKind = "fixed"
+	SplitPreviewEntryKindPercentage SplitPreviewEntryKind = "percentage"
+	SplitPreviewEntryKindRemainder  SplitPreviewEntryKind = "remainder"
+)
+
+// Valid indicates whether the value is a known member of the SplitPreviewEntryKind enum.
+func (e SplitPreviewEntryKind) Valid() bool {
+	switch e {
+	case SplitPreviewEntryKindFee:
+		return true
+	case SplitPreviewEntryKindFixed:
+		return true
+	case SplitPreviewEntryKindPercentage:
+		return true
+	case SplitPreviewEntryKindRemainder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SplitPreviewInputOrigin.
+const (
+	SplitPreviewInputOriginGateway SplitPreviewInputOrigin = "gateway"
+	SplitPreviewInputOriginManual  SplitPreviewInputOrigin = "manual"
+)
+
+// Valid indicates whether the value is a known member of the SplitPreviewInputOrigin enum.
+func (e SplitPreviewInputOrigin) Valid() bool {
+	switch e {
+	case SplitPreviewInputOriginGateway:
+		return true
+	case SplitPreviewInputOriginManual:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SplitRuleKind.
 const (
 	SplitRuleKindFee        SplitRuleKind = "fee"
@@ -964,6 +1027,33 @@ type BillList struct {
 
 // BillingType defines model for BillingType.
 type BillingType string
+
+// Boleto defines model for Boleto.
+type Boleto struct {
+	AsaasPaymentId *string         `json:"asaas_payment_id,omitempty"`
+	BankSlipUrl    *NullableString `json:"bank_slip_url,omitempty"`
+	BarCode        *string         `json:"bar_code,omitempty"`
+
+	// IdentificationField The typeable line (linha digitavel).
+	IdentificationField *string `json:"identification_field,omitempty"`
+	NossoNumero         *string `json:"nosso_numero,omitempty"`
+}
+
+// BulkPayout defines model for BulkPayout.
+type BulkPayout struct {
+	Payouts *[]Payout `json:"payouts,omitempty"`
+}
+
+// BulkPayoutInput Pending entries of one or more payees; one payout per payee, all or nothing.
+type BulkPayoutInput struct {
+	EntryIds  []openapi_types.UUID  `json:"entry_ids"`
+	Method    BulkPayoutInputMethod `json:"method"`
+	PaidOn    Date                  `json:"paid_on"`
+	Reference *string               `json:"reference,omitempty"`
+}
+
+// BulkPayoutInputMethod defines model for BulkPayoutInput.Method.
+type BulkPayoutInputMethod string
 
 // CancelInput defines model for CancelInput.
 type CancelInput struct {
@@ -1667,6 +1757,56 @@ type SplitEntry struct {
 // SplitEntryKind defines model for SplitEntry.Kind.
 type SplitEntryKind string
 
+// SplitPreview defines model for SplitPreview.
+type SplitPreview struct {
+	// Amount An amount in BRL, 2 decimal places, never negative.
+	Amount  *Money               `json:"amount,omitempty"`
+	Entries *[]SplitPreviewEntry `json:"entries,omitempty"`
+
+	// FeeAmount An amount in BRL, 2 decimal places, never negative.
+	FeeAmount *Money `json:"fee_amount,omitempty"`
+
+	// NetAmount An amount in BRL, 2 decimal places, never negative.
+	NetAmount *Money `json:"net_amount,omitempty"`
+
+	// Shortfall An amount in BRL, 2 decimal places, never negative.
+	Shortfall *Money `json:"shortfall,omitempty"`
+
+	// Total An amount in BRL, 2 decimal places, never negative.
+	Total *Money `json:"total,omitempty"`
+}
+
+// SplitPreviewEntry defines model for SplitPreviewEntry.
+type SplitPreviewEntry struct {
+	// Amount An amount in BRL, 2 decimal places, never negative.
+	Amount  *Money                 `json:"amount,omitempty"`
+	Kind    *SplitPreviewEntryKind `json:"kind,omitempty"`
+	PayeeId *NullableUUID          `json:"payee_id,omitempty"`
+
+	// RulePosition The rule's position (1-based); null for the fee without a fee rule and the account's own remainder.
+	RulePosition *int         `json:"rule_position,omitempty"`
+	Status       *EntryStatus `json:"status,omitempty"`
+}
+
+// SplitPreviewEntryKind defines model for SplitPreviewEntry.Kind.
+type SplitPreviewEntryKind string
+
+// SplitPreviewInput defines model for SplitPreviewInput.
+type SplitPreviewInput struct {
+	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	Amount MoneyInput `json:"amount"`
+
+	// NetAmount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	NetAmount *MoneyInput `json:"net_amount,omitempty"`
+
+	// Origin manual: no fee (net_amount = amount), every payee's share pending (receiveInCash cancels the Asaas split).
+	Origin     *SplitPreviewInputOrigin `json:"origin,omitempty"`
+	SplitRules []SplitRuleInput         `json:"split_rules"`
+}
+
+// SplitPreviewInputOrigin manual: no fee (net_amount = amount), every payee's share pending (receiveInCash cancels the Asaas split).
+type SplitPreviewInputOrigin string
+
 // SplitRule defines model for SplitRule.
 type SplitRule struct {
 	Amount  *NullableMoney `json:"amount"`
@@ -1796,6 +1936,20 @@ type TokenInput struct {
 // TokenList defines model for TokenList.
 type TokenList struct {
 	Data       *[]Token        `json:"data,omitempty"`
+	NextCursor *NullableString `json:"next_cursor,omitempty"`
+}
+
+// User defines model for User.
+type User struct {
+	CreatedAt *Timestamp          `json:"created_at,omitempty"`
+	Email     *string             `json:"email,omitempty"`
+	Id        *openapi_types.UUID `json:"id,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+}
+
+// UserList defines model for UserList.
+type UserList struct {
+	Data       *[]User         `json:"data,omitempty"`
 	NextCursor *NullableString `json:"next_cursor,omitempty"`
 }
 
@@ -2219,6 +2373,22 @@ type CreatePayoutParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateBulkPayoutParams defines parameters for CreateBulkPayout.
+type CreateBulkPayoutParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetPayoutReportParams defines parameters for GetPayoutReport.
 type GetPayoutReportParams struct {
 	PayeeId *openapi_types.UUID          `form:"payee_id,omitempty" json:"payee_id,omitempty"`
@@ -2294,6 +2464,14 @@ type CreateTokenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next_cursor of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListWebhookEventsParams defines parameters for ListWebhookEvents.
 type ListWebhookEventsParams struct {
 	// Type The Asaas event (exact), e.g. PAYMENT_RECEIVED.
@@ -2341,8 +2519,14 @@ type CreatePaymentLinkJSONRequestBody = PaymentLinkInput
 // CreatePayoutJSONRequestBody defines body for CreatePayout for application/json ContentType.
 type CreatePayoutJSONRequestBody = PayoutInput
 
+// CreateBulkPayoutJSONRequestBody defines body for CreateBulkPayout for application/json ContentType.
+type CreateBulkPayoutJSONRequestBody = BulkPayoutInput
+
 // PutAsaasSettingsJSONRequestBody defines body for PutAsaasSettings for application/json ContentType.
 type PutAsaasSettingsJSONRequestBody = SettingsInput
+
+// PreviewSplitJSONRequestBody defines body for PreviewSplit for application/json ContentType.
+type PreviewSplitJSONRequestBody = SplitPreviewInput
 
 // CreateTemplateJSONRequestBody defines body for CreateTemplate for application/json ContentType.
 type CreateTemplateJSONRequestBody = TemplateInput
@@ -2698,6 +2882,17 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContract(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	//
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// 409 when the installment has no charge that can still be paid (not issued yet,
+	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
+	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
+	// 502 when Asaas does not answer.
+	//
+	// Corresponds with GET /v1/contracts/{id}/installments/{n}/boleto (the `GetInstallmentBoleto` operationId).
+	GetInstallmentBoleto(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// MarkInstallmentPaidWithBody Record a manual payment of an installment (receiveInCash in Asaas, splits processed)
 	//
 	// Takes any type of body and a specified content type.
@@ -2840,6 +3035,30 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayout(ctx context.Context, params *CreatePayoutParams, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateBulkPayoutWithBody Record payouts for pending entries of several payees at once (all or nothing)
+	//
+	// One payout per payee (in the order the payees first appear in entry_ids), each
+	// with the same date, method and reference. Every entry must exist (422) and be
+	// pending with a payee (409, each offending entry listed), and each payee's total
+	// must be greater than 0 (409); otherwise nothing is recorded.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+	CreateBulkPayoutWithBody(ctx context.Context, params *CreateBulkPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBulkPayout Record payouts for pending entries of several payees at once (all or nothing)
+	//
+	// One payout per payee (in the order the payees first appear in entry_ids), each
+	// with the same date, method and reference. Every entry must exist (422) and be
+	// pending with a payee (409, each offending entry listed), and each payee's total
+	// must be greater than 0 (409); otherwise nothing is recorded.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+	CreateBulkPayout(ctx context.Context, params *CreateBulkPayoutParams, body CreateBulkPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetPayoutReport Split entries per payee with totals per payee and status, for a period
 	//
 	// Entries are dated by occurred_on (the payment's date, or the refund's for a
@@ -2899,6 +3118,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/settings/asaas/test (the `TestAsaasSettings` operationId).
 	TestAsaasSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewSplitWithBody Allocate an example payment among split rules, without saving anything
+	//
+	// The rules are validated as a template's are (the same field-level 422s, payees of
+	// this account and not archived), then the example payment is allocated by the
+	// code that allocates real payments: the gateway fee (amount - net_amount), the
+	// percentages of the net (rounded down to the cent), the fixed amounts, the
+	// remainder. The entries always sum to amount. The template editor's live
+	// preview uses it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+	PreviewSplitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewSplit Allocate an example payment among split rules, without saving anything
+	//
+	// The rules are validated as a template's are (the same field-level 422s, payees of
+	// this account and not archived), then the example payment is allocated by the
+	// code that allocates real payments: the gateway fee (amount - net_amount), the
+	// percentages of the net (rounded down to the cent), the fixed amounts, the
+	// remainder. The entries always sum to amount. The template editor's live
+	// preview uses it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+	PreviewSplit(ctx context.Context, body PreviewSplitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTemplates List templates
 	//
@@ -2987,6 +3234,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
 	RevokeToken(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUsers The account's users (who created, recorded or changed something), newest first
+	//
+	// Corresponds with GET /v1/users (the `ListUsers` operationId).
+	ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhookEvents The Asaas deliveries stored for the account, newest first
 	//
@@ -3403,6 +3655,27 @@ func (c *HTTPClient) CancelContract(ctx context.Context, id Id, params *CancelCo
 	return c.Client.Do(req)
 }
 
+// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+//
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// 409 when the installment has no charge that can still be paid (not issued yet,
+// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
+// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
+// 502 when Asaas does not answer.
+//
+// Corresponds with GET /v1/contracts/{id}/installments/{n}/boleto (the `GetInstallmentBoleto` operationId).
+func (c *HTTPClient) GetInstallmentBoleto(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInstallmentBoletoRequest(c.Server, id, n)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // MarkInstallmentPaidWithBody Record a manual payment of an installment (receiveInCash in Asaas, splits processed)
 //
 // Takes any type of body and a specified content type.
@@ -3725,6 +3998,50 @@ func (c *HTTPClient) CreatePayout(ctx context.Context, params *CreatePayoutParam
 	return c.Client.Do(req)
 }
 
+// CreateBulkPayoutWithBody Record payouts for pending entries of several payees at once (all or nothing)
+//
+// One payout per payee (in the order the payees first appear in entry_ids), each
+// with the same date, method and reference. Every entry must exist (422) and be
+// pending with a payee (409, each offending entry listed), and each payee's total
+// must be greater than 0 (409); otherwise nothing is recorded.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+func (c *HTTPClient) CreateBulkPayoutWithBody(ctx context.Context, params *CreateBulkPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBulkPayoutRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBulkPayout Record payouts for pending entries of several payees at once (all or nothing)
+//
+// One payout per payee (in the order the payees first appear in entry_ids), each
+// with the same date, method and reference. Every entry must exist (422) and be
+// pending with a payee (409, each offending entry listed), and each payee's total
+// must be greater than 0 (409); otherwise nothing is recorded.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+func (c *HTTPClient) CreateBulkPayout(ctx context.Context, params *CreateBulkPayoutParams, body CreateBulkPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBulkPayoutRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetPayoutReport Split entries per payee with totals per payee and status, for a period
 //
 // Entries are dated by occurred_on (the payment's date, or the refund's for a
@@ -3835,6 +4152,54 @@ func (c *HTTPClient) PutAsaasSettings(ctx context.Context, body PutAsaasSettings
 // Corresponds with POST /v1/settings/asaas/test (the `TestAsaasSettings` operationId).
 func (c *HTTPClient) TestAsaasSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTestAsaasSettingsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewSplitWithBody Allocate an example payment among split rules, without saving anything
+//
+// The rules are validated as a template's are (the same field-level 422s, payees of
+// this account and not archived), then the example payment is allocated by the
+// code that allocates real payments: the gateway fee (amount - net_amount), the
+// percentages of the net (rounded down to the cent), the fixed amounts, the
+// remainder. The entries always sum to amount. The template editor's live
+// preview uses it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+func (c *HTTPClient) PreviewSplitWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewSplitRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewSplit Allocate an example payment among split rules, without saving anything
+//
+// The rules are validated as a template's are (the same field-level 422s, payees of
+// this account and not archived), then the example payment is allocated by the
+// code that allocates real payments: the gateway fee (amount - net_amount), the
+// percentages of the net (rounded down to the cent), the fixed amounts, the
+// remainder. The entries always sum to amount. The template editor's live
+// preview uses it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+func (c *HTTPClient) PreviewSplit(ctx context.Context, body PreviewSplitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewSplitRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4033,6 +4398,21 @@ func (c *HTTPClient) CreateToken(ctx context.Context, params *CreateTokenParams,
 // Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
 func (c *HTTPClient) RevokeToken(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeTokenRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUsers The account's users (who created, recorded or changed something), newest first
+//
+// Corresponds with GET /v1/users (the `ListUsers` operationId).
+func (c *HTTPClient) ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUsersRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5119,6 +5499,47 @@ func NewCancelContractRequestWithBody(server string, id Id, params *CancelContra
 	return req, nil
 }
 
+// NewGetInstallmentBoletoRequest constructs an http.Request for the GetInstallmentBoleto method
+func NewGetInstallmentBoletoRequest(server string, id Id, n int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "n", n, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/contracts/%s/installments/%s/boleto", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewMarkInstallmentPaidRequest calls the generic MarkInstallmentPaid builder with application/json body
 func NewMarkInstallmentPaidRequest(server string, id Id, n int, params *MarkInstallmentPaidParams, body MarkInstallmentPaidJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -5840,6 +6261,61 @@ func NewCreatePayoutRequestWithBody(server string, params *CreatePayoutParams, c
 	return req, nil
 }
 
+// NewCreateBulkPayoutRequest calls the generic CreateBulkPayout builder with application/json body
+func NewCreateBulkPayoutRequest(server string, params *CreateBulkPayoutParams, body CreateBulkPayoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBulkPayoutRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateBulkPayoutRequestWithBody constructs an http.Request for the CreateBulkPayout method, with any body, and a specified content type
+func NewCreateBulkPayoutRequestWithBody(server string, params *CreateBulkPayoutParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payouts/bulk")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetPayoutReportRequest constructs an http.Request for the GetPayoutReport method
 func NewGetPayoutReportRequest(server string, params *GetPayoutReportParams) (*http.Request, error) {
 	var err error
@@ -6078,6 +6554,46 @@ func NewTestAsaasSettingsRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewPreviewSplitRequest calls the generic PreviewSplit builder with application/json body
+func NewPreviewSplitRequest(server string, body PreviewSplitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewSplitRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPreviewSplitRequestWithBody constructs an http.Request for the PreviewSplit method, with any body, and a specified content type
+func NewPreviewSplitRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/split-rules/preview")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -6497,6 +7013,72 @@ func NewRevokeTokenRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListUsersRequest constructs an http.Request for the ListUsers method
+func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListWebhookEventsRequest constructs an http.Request for the ListWebhookEvents method
 func NewListWebhookEventsRequest(server string, params *ListWebhookEventsParams) (*http.Request, error) {
 	var err error
@@ -6873,6 +7455,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContractWithResponse(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelContractResponse, error)
 
+	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	//
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// 409 when the installment has no charge that can still be paid (not issued yet,
+	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
+	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
+	// 502 when Asaas does not answer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/contracts/{id}/installments/{n}/boleto (the `GetInstallmentBoleto` operationId).
+	GetInstallmentBoletoWithResponse(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*GetInstallmentBoletoResponse, error)
+
 	// MarkInstallmentPaidWithBodyWithResponse Record a manual payment of an installment (receiveInCash in Asaas, splits processed)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7031,6 +7626,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/payouts (the `CreatePayout` operationId).
 	CreatePayoutWithResponse(ctx context.Context, params *CreatePayoutParams, body CreatePayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePayoutResponse, error)
 
+	// CreateBulkPayoutWithBodyWithResponse Record payouts for pending entries of several payees at once (all or nothing)
+	//
+	// One payout per payee (in the order the payees first appear in entry_ids), each
+	// with the same date, method and reference. Every entry must exist (422) and be
+	// pending with a payee (409, each offending entry listed), and each payee's total
+	// must be greater than 0 (409); otherwise nothing is recorded.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+	CreateBulkPayoutWithBodyWithResponse(ctx context.Context, params *CreateBulkPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBulkPayoutResponse, error)
+
+	// CreateBulkPayoutWithResponse Record payouts for pending entries of several payees at once (all or nothing)
+	//
+	// One payout per payee (in the order the payees first appear in entry_ids), each
+	// with the same date, method and reference. Every entry must exist (422) and be
+	// pending with a payee (409, each offending entry listed), and each payee's total
+	// must be greater than 0 (409); otherwise nothing is recorded.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+	CreateBulkPayoutWithResponse(ctx context.Context, params *CreateBulkPayoutParams, body CreateBulkPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBulkPayoutResponse, error)
+
 	// GetPayoutReportWithResponse Split entries per payee with totals per payee and status, for a period
 	//
 	// Entries are dated by occurred_on (the payment's date, or the refund's for a
@@ -7098,6 +7717,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/settings/asaas/test (the `TestAsaasSettings` operationId).
 	TestAsaasSettingsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*TestAsaasSettingsResponse, error)
+
+	// PreviewSplitWithBodyWithResponse Allocate an example payment among split rules, without saving anything
+	//
+	// The rules are validated as a template's are (the same field-level 422s, payees of
+	// this account and not archived), then the example payment is allocated by the
+	// code that allocates real payments: the gateway fee (amount - net_amount), the
+	// percentages of the net (rounded down to the cent), the fixed amounts, the
+	// remainder. The entries always sum to amount. The template editor's live
+	// preview uses it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+	PreviewSplitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewSplitResponse, error)
+
+	// PreviewSplitWithResponse Allocate an example payment among split rules, without saving anything
+	//
+	// The rules are validated as a template's are (the same field-level 422s, payees of
+	// this account and not archived), then the example payment is allocated by the
+	// code that allocates real payments: the gateway fee (amount - net_amount), the
+	// percentages of the net (rounded down to the cent), the fixed amounts, the
+	// remainder. The entries always sum to amount. The template editor's live
+	// preview uses it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+	PreviewSplitWithResponse(ctx context.Context, body PreviewSplitJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewSplitResponse, error)
 
 	// ListTemplatesWithResponse List templates
 	//
@@ -7196,6 +7843,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v1/tokens/{id} (the `RevokeToken` operationId).
 	RevokeTokenWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
+
+	// ListUsersWithResponse The account's users (who created, recorded or changed something), newest first
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/users (the `ListUsers` operationId).
+	ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error)
 
 	// ListWebhookEventsWithResponse The Asaas deliveries stored for the account, newest first
 	//
@@ -8691,6 +9345,110 @@ func (r CancelContractResponse) ContentType() string {
 	return ""
 }
 
+// GetInstallmentBoletoResponse401Headers the declared response headers of an HTTP 401 response for GetInstallmentBoleto
+type GetInstallmentBoletoResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetInstallmentBoletoResponse502Headers the declared response headers of an HTTP 502 response for GetInstallmentBoleto
+type GetInstallmentBoletoResponse502Headers struct {
+	RetryAfter int
+}
+
+type GetInstallmentBoletoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Boleto
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *GatewayRefused
+	// ApplicationproblemJSON501 the response for an HTTP 501 `application/problem+json` response
+	ApplicationproblemJSON501 *NotImplemented
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetInstallmentBoletoResponse401Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *GetInstallmentBoletoResponse502Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInstallmentBoletoResponse) GetJSON200() *Boleto {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON422() *GatewayRefused {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON501 returns the response for an HTTP 501 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON501() *NotImplemented {
+	return r.ApplicationproblemJSON501
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetInstallmentBoletoResponse) GetApplicationproblemJSON502() *GatewayUnavailable {
+	return r.ApplicationproblemJSON502
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInstallmentBoletoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInstallmentBoletoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInstallmentBoletoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInstallmentBoletoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // MarkInstallmentPaidResponse200Headers the declared response headers of an HTTP 200 response for MarkInstallmentPaid
 type MarkInstallmentPaidResponse200Headers struct {
 	IdempotentReplayed *string
@@ -9861,6 +10619,96 @@ func (r CreatePayoutResponse) ContentType() string {
 	return ""
 }
 
+// CreateBulkPayoutResponse401Headers the declared response headers of an HTTP 401 response for CreateBulkPayout
+type CreateBulkPayoutResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type CreateBulkPayoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BulkPayout
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateBulkPayoutResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBulkPayoutResponse) GetJSON201() *BulkPayout {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateBulkPayoutResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBulkPayoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBulkPayoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBulkPayoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBulkPayoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetPayoutReportResponse200Headers the declared response headers of an HTTP 200 response for GetPayoutReport
 type GetPayoutReportResponse200Headers struct {
 	ContentDisposition *string
@@ -10277,6 +11125,89 @@ func (r TestAsaasSettingsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r TestAsaasSettingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewSplitResponse401Headers the declared response headers of an HTTP 401 response for PreviewSplit
+type PreviewSplitResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PreviewSplitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SplitPreview
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewSplitResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewSplitResponse) GetJSON200() *SplitPreview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewSplitResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewSplitResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PreviewSplitResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PreviewSplitResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PreviewSplitResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewSplitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewSplitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewSplitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewSplitResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10975,6 +11906,75 @@ func (r RevokeTokenResponse) ContentType() string {
 	return ""
 }
 
+// ListUsersResponse401Headers the declared response headers of an HTTP 401 response for ListUsers
+type ListUsersResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type ListUsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListUsersResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUsersResponse) GetJSON200() *UserList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListUsersResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListUsersResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListUsersResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListWebhookEventsResponse401Headers the declared response headers of an HTTP 401 response for ListWebhookEvents
 type ListWebhookEventsResponse401Headers struct {
 	WWWAuthenticate string
@@ -11531,6 +12531,25 @@ func (c *ClientWithResponses) CancelContractWithResponse(ctx context.Context, id
 	return ParseCancelContractResponse(rsp)
 }
 
+// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+//
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// 409 when the installment has no charge that can still be paid (not issued yet,
+// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
+// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
+// 502 when Asaas does not answer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/contracts/{id}/installments/{n}/boleto (the `GetInstallmentBoleto` operationId).
+func (c *ClientWithResponses) GetInstallmentBoletoWithResponse(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*GetInstallmentBoletoResponse, error) {
+	rsp, err := c.GetInstallmentBoleto(ctx, id, n, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInstallmentBoletoResponse(rsp)
+}
+
 // MarkInstallmentPaidWithBodyWithResponse Record a manual payment of an installment (receiveInCash in Asaas, splits processed)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -11797,6 +12816,42 @@ func (c *ClientWithResponses) CreatePayoutWithResponse(ctx context.Context, para
 	return ParseCreatePayoutResponse(rsp)
 }
 
+// CreateBulkPayoutWithBodyWithResponse Record payouts for pending entries of several payees at once (all or nothing)
+//
+// One payout per payee (in the order the payees first appear in entry_ids), each
+// with the same date, method and reference. Every entry must exist (422) and be
+// pending with a payee (409, each offending entry listed), and each payee's total
+// must be greater than 0 (409); otherwise nothing is recorded.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+func (c *ClientWithResponses) CreateBulkPayoutWithBodyWithResponse(ctx context.Context, params *CreateBulkPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBulkPayoutResponse, error) {
+	rsp, err := c.CreateBulkPayoutWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBulkPayoutResponse(rsp)
+}
+
+// CreateBulkPayoutWithResponse Record payouts for pending entries of several payees at once (all or nothing)
+//
+// One payout per payee (in the order the payees first appear in entry_ids), each
+// with the same date, method and reference. Every entry must exist (422) and be
+// pending with a payee (409, each offending entry listed), and each payee's total
+// must be greater than 0 (409); otherwise nothing is recorded.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/bulk (the `CreateBulkPayout` operationId).
+func (c *ClientWithResponses) CreateBulkPayoutWithResponse(ctx context.Context, params *CreateBulkPayoutParams, body CreateBulkPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBulkPayoutResponse, error) {
+	rsp, err := c.CreateBulkPayout(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBulkPayoutResponse(rsp)
+}
+
 // GetPayoutReportWithResponse Split entries per payee with totals per payee and status, for a period
 //
 // Entries are dated by occurred_on (the payment's date, or the refund's for a
@@ -11899,6 +12954,46 @@ func (c *ClientWithResponses) TestAsaasSettingsWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseTestAsaasSettingsResponse(rsp)
+}
+
+// PreviewSplitWithBodyWithResponse Allocate an example payment among split rules, without saving anything
+//
+// The rules are validated as a template's are (the same field-level 422s, payees of
+// this account and not archived), then the example payment is allocated by the
+// code that allocates real payments: the gateway fee (amount - net_amount), the
+// percentages of the net (rounded down to the cent), the fixed amounts, the
+// remainder. The entries always sum to amount. The template editor's live
+// preview uses it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+func (c *ClientWithResponses) PreviewSplitWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewSplitResponse, error) {
+	rsp, err := c.PreviewSplitWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewSplitResponse(rsp)
+}
+
+// PreviewSplitWithResponse Allocate an example payment among split rules, without saving anything
+//
+// The rules are validated as a template's are (the same field-level 422s, payees of
+// this account and not archived), then the example payment is allocated by the
+// code that allocates real payments: the gateway fee (amount - net_amount), the
+// percentages of the net (rounded down to the cent), the fixed amounts, the
+// remainder. The entries always sum to amount. The template editor's live
+// preview uses it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/split-rules/preview (the `PreviewSplit` operationId).
+func (c *ClientWithResponses) PreviewSplitWithResponse(ctx context.Context, body PreviewSplitJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewSplitResponse, error) {
+	rsp, err := c.PreviewSplit(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewSplitResponse(rsp)
 }
 
 // ListTemplatesWithResponse List templates
@@ -12063,6 +13158,19 @@ func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, id Id
 		return nil, err
 	}
 	return ParseRevokeTokenResponse(rsp)
+}
+
+// ListUsersWithResponse The account's users (who created, recorded or changed something), newest first
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/users (the `ListUsers` operationId).
+func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*ListUsersResponse, error) {
+	rsp, err := c.ListUsers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUsersResponse(rsp)
 }
 
 // ListWebhookEventsWithResponse The Asaas deliveries stored for the account, newest first
@@ -13435,6 +14543,104 @@ func ParseCancelContractResponse(rsp *http.Response) (*CancelContractResponse, e
 	return response, nil
 }
 
+// ParseGetInstallmentBoletoResponse parses an HTTP response from a GetInstallmentBoletoWithResponse call
+func ParseGetInstallmentBoletoResponse(rsp *http.Response) (*GetInstallmentBoletoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInstallmentBoletoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Boleto
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest GatewayRefused
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetInstallmentBoletoResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 502:
+		var headers GetInstallmentBoletoResponse502Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers502 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseMarkInstallmentPaidResponse parses an HTTP response from a MarkInstallmentPaidWithResponse call
 func ParseMarkInstallmentPaidResponse(rsp *http.Response) (*MarkInstallmentPaidResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14503,6 +15709,87 @@ func ParseCreatePayoutResponse(rsp *http.Response) (*CreatePayoutResponse, error
 	return response, nil
 }
 
+// ParseCreateBulkPayoutResponse parses an HTTP response from a CreateBulkPayoutWithResponse call
+func ParseCreateBulkPayoutResponse(rsp *http.Response) (*CreateBulkPayoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBulkPayoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BulkPayout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateBulkPayoutResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetPayoutReportResponse parses an HTTP response from a GetPayoutReportWithResponse call
 func ParseGetPayoutReportResponse(rsp *http.Response) (*GetPayoutReportResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14873,6 +16160,80 @@ func ParseTestAsaasSettingsResponse(rsp *http.Response) (*TestAsaasSettingsRespo
 	switch {
 	case rsp.StatusCode == 401:
 		var headers TestAsaasSettingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewSplitResponse parses an HTTP response from a PreviewSplitWithResponse call
+func ParsePreviewSplitResponse(rsp *http.Response) (*PreviewSplitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewSplitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SplitPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewSplitResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -15516,6 +16877,66 @@ func ParseRevokeTokenResponse(rsp *http.Response) (*RevokeTokenResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListUsersResponse parses an HTTP response from a ListUsersWithResponse call
+func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListUsersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil

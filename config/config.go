@@ -42,6 +42,8 @@ var Vars = []Var{
 	{"AUTH_FAILURE_LIMIT", "20", "Authentication failures (401: a wrong API token on `/v1`, a wrong webhook secret on `/webhooks/asaas`) one client may make in a row before it gets 429 with `Retry-After`; it regains that many per `AUTH_FAILURE_WINDOW`. A credential that authenticated from that client still works. 0 turns throttling off."},
 	{"AUTH_FAILURE_WINDOW", "1m", "The window of `AUTH_FAILURE_LIMIT` (a Go duration)."},
 	{"TRUSTED_PROXIES", "", "Comma-separated IPs or CIDRs of the reverse proxies in front of the API: their `X-Forwarded-For` names the client (for throttling). Empty: the client is the connection's address."},
+	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "Base URL of the Temporal Web UI: the console links each contract to its workflow there."},
+	{"PUBLIC_URL", "", "Base URL Asaas and browsers reach this service at (e.g. `https://billing.example.com`): the console shows `<PUBLIC_URL>/webhooks/asaas` to paste into Asaas. Empty: the URL the browser used."},
 	{"LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"LOG_FORMAT", "text", "text (readable) or json."},
 }
@@ -64,6 +66,8 @@ type Config struct {
 	DevTemporalCLI    string
 	DevTemporalUIPort int
 	DevAsaasAPIKey    string
+	TemporalUIURL     string // the console's workflow links
+	PublicURL         string // "" = the console uses the URL the browser used
 	LogLevel          string
 	LogFormat         string
 	AuthFailureLimit  int
@@ -102,6 +106,8 @@ func Load(getenv func(string) string) (Config, error) {
 		DevDataDir:        get("DEV_DATA_DIR"),
 		DevTemporalCLI:    get("DEV_TEMPORAL_CLI"),
 		DevAsaasAPIKey:    get("DEV_ASAAS_API_KEY"),
+		TemporalUIURL:     strings.TrimRight(get("TEMPORAL_UI_URL"), "/"),
+		PublicURL:         strings.TrimRight(get("PUBLIC_URL"), "/"),
 		LogLevel:          strings.ToLower(get("LOG_LEVEL")),
 		LogFormat:         strings.ToLower(get("LOG_FORMAT")),
 	}

@@ -23,6 +23,8 @@ func TestLoadDefaults(t *testing.T) {
 	assert.Equal(t, 8233, c.DevTemporalUIPort)
 	assert.Equal(t, 2*time.Second, c.SimRetryBase)
 	assert.Empty(t, c.SimStateFile, "the simulator keeps its state in memory unless told")
+	assert.Equal(t, "http://127.0.0.1:8233", c.TemporalUIURL, "the console links to make run's Temporal UI")
+	assert.Empty(t, c.PublicURL, "the console uses the URL the browser used")
 	assert.Nil(t, c.SecretKey)
 	assert.Error(t, c.RequireSecretKey())
 	assert.Equal(t, 20, c.AuthFailureLimit, "throttling is on by default")

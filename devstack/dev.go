@@ -21,6 +21,7 @@ import (
 	"billing/api"
 	"billing/asaassim"
 	"billing/config"
+	"billing/console"
 	"billing/db"
 	"billing/gateway"
 	"billing/temporalclient"
@@ -148,6 +149,10 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
 		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
 		TrustedProxies: cfg.TrustedProxies})
+	cfg.TemporalUIURL = temporalUIURL(cfg)
+	if err := console.Serve(srv, pool, cfg, logger.With("component", "console")); err != nil {
+		return err
+	}
 	g.Go(func() error { return srv.ServeListener(runCtx, apiLn) })
 	g.Go(func() error {
 		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector})
@@ -204,12 +209,12 @@ func redactURL(raw string) string {
 
 func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool, demo demoAccount, wallets []asaassim.Account) {
 	apiURL := "http://" + apiAddr
-	uiHost, _, _ := net.SplitHostPort(cfg.TemporalAddress)
 	lines := []string{
 		"",
 		"billing is up",
+		fmt.Sprintf("  Console      %s/console/   (sign in with the demo account's API token below)", apiURL),
 		fmt.Sprintf("  API          %s   (ready: %s/readyz)", apiURL, apiURL),
-		fmt.Sprintf("  Temporal UI  http://%s:%d", uiHost, cfg.DevTemporalUIPort),
+		fmt.Sprintf("  Temporal UI  %s", temporalUIURL(cfg)),
 		fmt.Sprintf("  Temporal     %s (namespace %s)", cfg.TemporalAddress, cfg.TemporalNamespace),
 	}
 	if simulated {
@@ -229,4 +234,10 @@ func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool,
 		"",
 	)
 	fmt.Fprintln(w, strings.Join(lines, "\n"))
+}
+
+// temporalUIURL is the Web UI of the dev server this stack starts.
+func temporalUIURL(cfg config.Config) string {
+	uiHost, _, _ := net.SplitHostPort(cfg.TemporalAddress)
+	return fmt.Sprintf("http://%s:%d", uiHost, cfg.DevTemporalUIPort)
 }

@@ -84,6 +84,10 @@ func runStack(t *testing.T, cfg config.Config, during func()) string {
 	require.NoError(t, err, "Temporal UI answers")
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err = http.Get("http://" + cfg.APIAddr + "/console/sign-in")
+	require.NoError(t, err, "the console answers")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the console's sign-in page")
 	resp, err = http.Get("http://" + cfg.SimAddr + "/_sim/health")
 	require.NoError(t, err, "simulator answers")
 	resp.Body.Close()
@@ -141,6 +145,7 @@ func TestDevStackStartsStopsAndReusesItsData(t *testing.T) {
 		require.NoError(t, err)
 		charge = simCharge(t, cfg)
 	})
+	assert.Contains(t, first, "Console      http://"+cfg.APIAddr+"/console/", "make run prints where the console is")
 	m := tokenLine.FindStringSubmatch(first)
 	require.NotNil(t, m, "first start prints a demo token:\n%s", first)
 

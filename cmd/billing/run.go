@@ -8,6 +8,7 @@ import (
 
 	"billing/api"
 	"billing/config"
+	"billing/console"
 	"billing/db"
 	"billing/gateway"
 	"billing/temporalclient"
@@ -52,7 +53,11 @@ func runAPI(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) err
 	}
 	defer tc.Close()
 	logger.Info("listening", "addr", cfg.APIAddr)
-	return api.NewServer(apiDeps(cfg, pool, tc, logger)).Serve(ctx, cfg.APIAddr)
+	srv := api.NewServer(apiDeps(cfg, pool, tc, logger))
+	if err := console.Serve(srv, pool, cfg, logger.With("component", "console")); err != nil {
+		return err
+	}
+	return srv.Serve(ctx, cfg.APIAddr)
 }
 
 // apiDeps is what `billing api` serves with, from the configuration.

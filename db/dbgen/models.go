@@ -112,6 +112,16 @@ type Client struct {
 	UpdatedAt       time.Time
 }
 
+type ConsoleSession struct {
+	IDHash    []byte
+	AccountID uuid.UUID
+	UserID    uuid.UUID
+	TokenID   uuid.UUID
+	CsrfToken string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 type Contract struct {
 	ID               uuid.UUID
 	AccountID        uuid.UUID
