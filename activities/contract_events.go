@@ -43,6 +43,12 @@ type ContractEventInput struct {
 	Reason string `json:",omitempty"`
 	// Notable: money that could not be applied, audited for a person to look at.
 	Notable bool `json:",omitempty"`
+	// Reconciled: the contract found this state by asking Asaas (no webhook told
+	// it); Before and After are the installment's status around the repair, for
+	// the audit trail.
+	Reconciled bool   `json:",omitempty"`
+	Before     string `json:",omitempty"`
+	After      string `json:",omitempty"`
 }
 
 // ContractEventResult is what became of the decision: the outcome written on the
@@ -82,6 +88,14 @@ func (a *Activities) ApplyContractEvent(ctx context.Context, in ContractEventInp
 			if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorAsaas, action: "webhook." + out.Status,
 				entityType: "contract", entityID: &cid, contractID: &cid,
 				data: map[string]any{"event_key": in.EventKey, "reason": out.Reason}}); err != nil {
+				return err
+			}
+		}
+		if in.Reconciled && out.Status == EventProcessed {
+			if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorSystem, action: "reconciliation.repaired",
+				entityType: "contract", entityID: &cid, contractID: &cid,
+				data: map[string]any{"installment": in.Number, "asaas_payment_id": in.AsaasPaymentID, "event": in.Event,
+					"before": in.Before, "after": in.After}}); err != nil {
 				return err
 			}
 		}

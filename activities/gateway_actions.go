@@ -102,5 +102,6 @@ func paymentInfo(p asaas.Payment) *GatewayPaymentInfo {
 	if d, ok := p.ConfirmedDate.Get(); paid.IsZero() && ok {
 		paid = d
 	}
-	return &GatewayPaymentInfo{ID: p.ID, Status: p.Status, Value: p.Value.Decimal, NetValue: p.NetValue.Decimal, PaymentDate: paid.String()}
+	return &GatewayPaymentInfo{ID: p.ID, Status: p.Status, Value: p.Value.Decimal, NetValue: p.NetValue.Decimal, PaymentDate: paid.String(),
+		BillingType: p.BillingType, Deleted: p.Deleted, FromLink: p.PaymentLink != nil && *p.PaymentLink != ""}
 }

@@ -36,7 +36,8 @@ func (a *Activities) ApplyPayment(ctx context.Context, in ApplyPaymentInput) (Pa
 // unchanged.
 func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in ApplyPaymentInput) (ContractEventResult, error) {
 	amount, net := in.Amount, in.Net
-	if in.Origin == OriginManual || !net.IsPositive() || net.GreaterThan(amount) {
+	inCash := in.Origin == OriginManual || in.InCash
+	if inCash || !net.IsPositive() || net.GreaterThan(amount) {
 		net = amount // received in cash: no gateway fee (and never a negative one)
 	}
 	paidOn := parseDay(in.PaidOn)
@@ -67,7 +68,7 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 	if err != nil {
 		return ContractEventResult{}, err
 	}
-	alloc, err := domain.Allocate(domain.PaymentAmounts{Paid: amount, Net: net, Manual: in.Origin == OriginManual}, db.ContractSplitRules(rules))
+	alloc, err := domain.Allocate(domain.PaymentAmounts{Paid: amount, Net: net, Manual: inCash}, db.ContractSplitRules(rules))
 	if err != nil {
 		return ContractEventResult{}, temporal.NewNonRetryableApplicationError("split allocation: "+err.Error(), ErrTypeInvalidInput, err)
 	}
@@ -109,13 +110,16 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 	}
 	if in.AsaasPaymentID != "" {
 		if err := q.SetChargeStatus(ctx, dbgen.SetChargeStatusParams{AccountID: acct, AsaasPaymentID: in.AsaasPaymentID,
-			Status: chargeStatusOf(in), NetValue: decimal.NullDecimal{Decimal: net, Valid: in.Origin == OriginGateway}}); err != nil {
+			Status: chargeStatusOf(in), NetValue: decimal.NullDecimal{Decimal: net, Valid: !inCash}}); err != nil {
 			return ContractEventResult{}, err
 		}
 	}
 	actor := actorAsaas
-	if in.Origin == OriginManual {
+	switch in.Origin {
+	case OriginManual:
 		actor = actorUser
+	case OriginReconciled:
+		actor = actorSystem
 	}
 	base := auditEvent{account: acct, actorType: actor, actorID: userID(in.RecordedBy), entityType: "payment", entityID: &p.ID, contractID: &cid}
 	recorded := base
@@ -134,6 +138,15 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 			return ContractEventResult{}, err
 		}
 	}
+	if !in.Expected.IsZero() && !in.Expected.Equal(amount) {
+		diff := base
+		diff.action = "payment.amount_difference"
+		diff.data = map[string]any{"installment": in.Number, "expected": domain.FormatMoney(in.Expected),
+			"paid": domain.FormatMoney(amount), "difference": domain.FormatMoney(amount.Sub(in.Expected))}
+		if err := writeAudit(ctx, q, diff); err != nil {
+			return ContractEventResult{}, err
+		}
+	}
 	if alloc.Shortfall.IsPositive() {
 		short := base
 		short.action = "split.shortfall"
@@ -149,7 +162,7 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 
 func chargeStatusOf(in ApplyPaymentInput) string {
 	switch {
-	case in.Origin == OriginManual:
+	case in.Origin == OriginManual || in.InCash:
 		return asaas.StatusReceivedInCash
 	case in.Status == PaymentConfirmed:
 		return asaas.StatusConfirmed

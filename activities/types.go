@@ -58,8 +58,9 @@ type ContractErrorInput struct {
 
 // Payment origins.
 const (
-	OriginGateway = "gateway"
-	OriginManual  = "manual"
+	OriginGateway    = "gateway"
+	OriginManual     = "manual"
+	OriginReconciled = "reconciled" // found by asking Asaas: no webhook told us
 )
 
 // Payment statuses.
@@ -84,6 +85,12 @@ type ApplyPaymentInput struct {
 	SettledOn      string `json:",omitempty"`
 	RecordedBy     string `json:",omitempty"` // user id, manual payments
 	EventKey       string `json:",omitempty"` // webhook event to mark processed
+	// InCash: Asaas received it outside the gateway (RECEIVED_IN_CASH) without our
+	// doing (found by reconciliation): like a manual payment, no split at Asaas.
+	InCash bool `json:",omitempty"`
+	// Expected is the installment's value when a manual payment of another amount
+	// was allowed: the difference is audited.
+	Expected decimal.Decimal `json:",omitzero"`
 }
 
 // PaymentApplied is the payment as stored (Created false when it already was).
@@ -135,6 +142,7 @@ const (
 	EventProcessed = "processed"
 	EventIgnored   = "ignored"
 	EventFailed    = "failed"
+	EventRejected  = "rejected" // its claim was not what Asaas says: nothing applied
 )
 
 // EventOutcomeInput records what became of a webhook event.
@@ -180,6 +188,9 @@ type GatewayPaymentInfo struct {
 	Value       decimal.Decimal
 	NetValue    decimal.Decimal
 	PaymentDate string
+	BillingType string `json:",omitempty"`
+	Deleted     bool   `json:",omitempty"`
+	FromLink    bool   `json:",omitempty"` // made through a payment link
 }
 
 // DeleteChargeInput deletes one open charge at Asaas.

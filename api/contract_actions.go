@@ -33,6 +33,8 @@ type ContractEngine interface {
 type MarkPaidInput struct {
 	Amount decimal.Decimal
 	PaidOn time.Time
+	// AllowDifference records an amount other than the installment's value.
+	AllowDifference bool
 }
 
 // ContractActionResult is the answer of an action.
@@ -50,8 +52,9 @@ type ContractActionResult struct {
 }
 
 type markPaidRequest struct {
-	Amount json.RawMessage `json:"amount"`
-	PaidOn string          `json:"paid_on"`
+	Amount          json.RawMessage `json:"amount"`
+	PaidOn          string          `json:"paid_on"`
+	AllowDifference bool            `json:"allow_difference"`
 }
 
 type cancelRequest struct {
@@ -100,7 +103,7 @@ func (s *Server) markInstallmentPaid(c *gin.Context) {
 		return
 	}
 	var f fields
-	req := MarkPaidInput{Amount: f.money("amount", nullIfJSONNull(in.Amount)), PaidOn: f.date("paid_on", in.PaidOn)}
+	req := MarkPaidInput{Amount: f.money("amount", nullIfJSONNull(in.Amount)), PaidOn: f.date("paid_on", in.PaidOn), AllowDifference: in.AllowDifference}
 	if today := time.Now().UTC().Truncate(24 * time.Hour); req.PaidOn.After(today) {
 		f.add("paid_on", "must not be in the future")
 	}

@@ -161,6 +161,7 @@ func (e *TemporalContracts) MarkPaid(ctx context.Context, a Actor, contractID uu
 	var res workflows.MarkPaidResult
 	err := e.update(ctx, contractID, workflows.MarkPaidUpdate, updateID(idempotencyKey, "mark-paid", contractID.String(), strconv.Itoa(installment)), workflows.MarkPaidRequest{
 		InstallmentNumber: installment, Amount: req.Amount, PaidOn: req.PaidOn.Format(time.DateOnly), RecordedBy: a.UserID.String(),
+		AllowDifference: req.AllowDifference,
 	}, &res)
 	if errors.Is(err, errInProgress) {
 		r := inProgress(contractID, workflows.StatusActive)
@@ -242,6 +243,10 @@ func updateProblem(err error) error {
 		case workflows.ErrTypeInvalidState, workflows.ErrTypeAlreadyPaid:
 			return Conflict(appErr.Message())
 		case workflows.ErrTypeInvalidInput:
+			var field string
+			if appErr.HasDetails() && appErr.Details(&field) == nil && field != "" {
+				return Validation(FieldError{Field: field, Message: appErr.Message()})
+			}
 			p := Validation()
 			p.Detail = appErr.Message()
 			return p

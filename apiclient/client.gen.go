@@ -431,8 +431,9 @@ func (e PayeePatchPersonType) Valid() bool {
 
 // Defines values for PaymentOrigin.
 const (
-	PaymentOriginGateway PaymentOrigin = "gateway"
-	PaymentOriginManual  PaymentOrigin = "manual"
+	PaymentOriginGateway    PaymentOrigin = "gateway"
+	PaymentOriginManual     PaymentOrigin = "manual"
+	PaymentOriginReconciled PaymentOrigin = "reconciled"
 )
 
 // Valid indicates whether the value is a known member of the PaymentOrigin enum.
@@ -441,6 +442,8 @@ func (e PaymentOrigin) Valid() bool {
 	case PaymentOriginGateway:
 		return true
 	case PaymentOriginManual:
+		return true
+	case PaymentOriginReconciled:
 		return true
 	default:
 		return false
@@ -1358,6 +1361,10 @@ type LinkChargeType string
 
 // MarkPaidInput defines model for MarkPaidInput.
 type MarkPaidInput struct {
+	// AllowDifference An amount other than the installment's value is refused (422 on amount)
+	// unless this is true; the difference is then written to the audit trail.
+	AllowDifference *bool `json:"allow_difference,omitempty"`
+
 	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
 	Amount MoneyInput `json:"amount"`
 	PaidOn Date       `json:"paid_on"`
@@ -1491,7 +1498,7 @@ type Payment struct {
 	// NetAmount An amount in BRL, 2 decimal places, never negative.
 	NetAmount Money `json:"net_amount"`
 
-	// Origin The payment origin badge.
+	// Origin The payment origin badge: reconciled when the contract found it by asking Asaas (no webhook told it).
 	Origin     PaymentOrigin       `json:"origin"`
 	PaidOn     Date                `json:"paid_on"`
 	RecordedBy *NullableUUID       `json:"recorded_by"`
@@ -1502,7 +1509,7 @@ type Payment struct {
 	Status    PaymentStatus `json:"status"`
 }
 
-// PaymentOrigin The payment origin badge.
+// PaymentOrigin The payment origin badge: reconciled when the contract found it by asking Asaas (no webhook told it).
 type PaymentOrigin string
 
 // PaymentStatus defines model for Payment.Status.

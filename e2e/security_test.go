@@ -356,10 +356,10 @@ func TestPaymentEventForAnotherInstallmentsPaymentKeepsTheContractAlive(t *testi
 	code, answer := s.postWebhook(s.secret, body)
 	require.Equal(t, http.StatusOK, code, answer)
 	status, reason := s.waitOutcome(s.account, eventID)
-	assert.Equal(t, "failed", status, reason)
-	assert.Contains(t, reason, "could not be applied")
+	assert.Equal(t, "rejected", status, reason)
+	assert.Contains(t, reason, "is not installment 2's", "Asaas says whose payment it is")
 	assert.Equal(t, before, s.ledger(s.account), "nothing applied")
-	assert.Equal(t, 1, s.count(`SELECT count(*) FROM audit_events WHERE contract_id = $1 AND action = 'webhook.failed'`, contract))
+	assert.Equal(t, 1, s.count(`SELECT count(*) FROM audit_events WHERE contract_id = $1 AND action = 'webhook.rejected'`, contract))
 
 	require.NoError(t, s.sim.Pay(charges[1], asaassim.PayOptions{BillingType: "PIX"}))
 	s.eventually("installment 2's real payment is applied and the contract completes", func() bool {

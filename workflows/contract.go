@@ -27,7 +27,37 @@ const (
 	CancelUpdate = "cancel"
 	// StateQuery returns ContractView.
 	StateQuery = "state"
+	// ReconcileUpdate asks Asaas about every installment that can still be paid
+	// (and the refunds of paid ones) and repairs what no webhook told.
+	ReconcileUpdate = "reconcile"
 )
+
+// ReconcileRequest starts a reconciliation of the contract.
+type ReconcileRequest struct {
+	Source string // on-demand | queue-sweep
+}
+
+// ReconcileResult is what the contract found at Asaas and did about it.
+type ReconcileResult struct {
+	Checked    int // installments asked about
+	Repairs    []Repair
+	Mismatches []Mismatch
+}
+
+// Repair is one state the contract took from Asaas.
+type Repair struct {
+	Number         int
+	AsaasPaymentID string
+	Event          string // the event it stands for (PAYMENT_RECEIVED, ...)
+	Before, After  string // the installment's status
+}
+
+// Mismatch is a state Asaas holds that the contract could not take: for a person.
+type Mismatch struct {
+	Number         int
+	AsaasPaymentID string
+	Detail         string
+}
 
 // ContractInput starts (or, with State, continues) a contract workflow.
 type ContractInput struct {
@@ -48,6 +78,14 @@ type ContractOptions struct {
 	MaxHistoryLength int
 	// IssueConcurrency is how many charges are issued at Asaas at once.
 	IssueConcurrency int
+	// ReconcileGrace is how long after an installment becomes overdue (00:00 of
+	// the day after its due date) the contract asks Asaas about it when no event
+	// settled it, before marking it overdue itself.
+	ReconcileGrace time.Duration
+	// ReconcileEvery is how often it asks again while the installment stays
+	// overdue, for ReconcileFor after it became overdue.
+	ReconcileEvery time.Duration
+	ReconcileFor   time.Duration
 }
 
 // Defaults for ContractOptions.
@@ -55,6 +93,9 @@ const (
 	DefaultLateEventWindow  = 120 * 24 * time.Hour // card chargebacks arrive within ~120 days
 	DefaultMaxHistoryLength = 5000
 	DefaultIssueConcurrency = 4
+	DefaultReconcileGrace   = 2 * time.Hour
+	DefaultReconcileEvery   = 24 * time.Hour
+	DefaultReconcileFor     = 60 * 24 * time.Hour
 )
 
 func (o ContractOptions) withDefaults() ContractOptions {
@@ -66,6 +107,15 @@ func (o ContractOptions) withDefaults() ContractOptions {
 	}
 	if o.IssueConcurrency <= 0 {
 		o.IssueConcurrency = DefaultIssueConcurrency
+	}
+	if o.ReconcileGrace <= 0 {
+		o.ReconcileGrace = DefaultReconcileGrace
+	}
+	if o.ReconcileEvery <= 0 {
+		o.ReconcileEvery = DefaultReconcileEvery
+	}
+	if o.ReconcileFor <= 0 {
+		o.ReconcileFor = DefaultReconcileFor
 	}
 	return o
 }
@@ -116,6 +166,9 @@ type InstallmentState struct {
 	ChargeID      string        `json:",omitempty"` // Asaas payment id
 	ChargeDeleted bool          `json:",omitempty"`
 	Payment       *PaymentState `json:",omitempty"`
+	// Checks counts the times the contract asked Asaas about it after it became
+	// overdue (the next check is due ReconcileGrace + Checks × ReconcileEvery later).
+	Checks int `json:",omitempty"`
 }
 
 // PaymentState is the payment applied to an installment.
@@ -146,6 +199,10 @@ type PaymentEvent struct {
 	AccountID         string `json:",omitempty"`
 	InstallmentNumber int
 	Payment           GatewayPayment
+	// Verified: Payment is what Asaas says (read back from it), not an event's claim.
+	Verified bool `json:",omitempty"`
+	// Reconciled: found by the contract asking Asaas (no webhook told it).
+	Reconciled bool `json:",omitempty"`
 }
 
 // ContractEvents are the Asaas payment events a contract acts on; the webhook
@@ -175,6 +232,9 @@ type MarkPaidRequest struct {
 	Amount            decimal.Decimal
 	PaidOn            string // YYYY-MM-DD
 	RecordedBy        string // user id
+	// AllowDifference records an amount other than the installment's value (it is
+	// audited); without it such an amount is refused.
+	AllowDifference bool `json:",omitempty"`
 }
 
 // MarkPaidResult answers MarkPaidUpdate.

@@ -6,6 +6,8 @@ import (
 
 	"billing/activities"
 
+	"github.com/shopspring/decimal"
+
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -20,7 +22,7 @@ func (w *contractWorkflow) applyPendingEvents(ctx workflow.Context) error {
 			if !ok {
 				break
 			}
-			if err := w.applyEvent(ctx, ev); err != nil {
+			if _, err := w.applyEvent(ctx, ev); err != nil {
 				return err
 			}
 		}
@@ -40,33 +42,57 @@ func (w *contractWorkflow) nextPendingEvent() (PaymentEvent, bool) {
 	return ev, w.payments.ReceiveAsync(&ev)
 }
 
+// eventOutcome is what one event did to its installment.
+type eventOutcome struct {
+	decision      eventDecision
+	before, after string // the installment's status
+	paymentID     string
+	rejected      bool // its claim was not what Asaas says
+	seen          bool // a redelivery of an event already decided
+}
+
+// changed reports whether the event moved the installment's money or state.
+func (o eventOutcome) changed() bool {
+	return !o.seen && !o.rejected && o.decision.action != actIgnore
+}
+
 // applyEvent decides one event and applies the decision. A redelivered event
 // (its key already seen) is dropped before any decision; an event of another
 // account is recorded on that account's row only. An event that can never be
 // applied (an error no retry fixes) is recorded as failed for a person to look
 // at: one bad event must not stop the contract.
-func (w *contractWorkflow) applyEvent(ctx workflow.Context, ev PaymentEvent) error {
+func (w *contractWorkflow) applyEvent(ctx workflow.Context, ev PaymentEvent) (eventOutcome, error) {
 	if ev.EventKey != "" && slices.Contains(w.state.SeenEvents, ev.EventKey) {
-		return nil
+		return eventOutcome{seen: true}, nil
 	}
 	if ev.AccountID != "" && ev.AccountID != w.state.AccountID {
 		// Not remembered: the key is another account's.
 		_, err := w.runEvent(ctx, activities.ContractEventInput{ContractRef: w.ref(), Action: activities.ActionRecord,
 			EventKey: ev.EventKey, EventAccountID: ev.AccountID, Status: activities.EventIgnored,
 			Reason: fmt.Sprintf("contract %s does not exist in this account", w.state.ContractID)})
-		return err
+		return eventOutcome{rejected: true}, err
 	}
-	err := w.decideAndApply(ctx, ev)
+	out, err := w.decideAndApply(ctx, ev)
 	if err != nil && final(err) {
 		w.logger.Error("payment event could not be applied", "event", ev.EventKey, "error", err)
+		out = eventOutcome{decision: eventDecision{action: actIgnore, reason: "could not be applied: " + errorMessage(err), notable: true}}
 		_, err = w.runEvent(ctx, activities.ContractEventInput{ContractRef: w.ref(), Action: activities.ActionRecord,
-			EventKey: ev.EventKey, Status: activities.EventFailed, Reason: "could not be applied: " + errorMessage(err), Notable: true})
+			EventKey: rowKey(ev), Status: activities.EventFailed, Reason: out.decision.reason, Notable: true})
 	}
 	if err != nil {
-		return err
+		return out, err
 	}
 	w.rememberEvent(ev.EventKey)
-	return nil
+	return out, nil
+}
+
+// rowKey is the webhook row an event's outcome goes to: none for a state the
+// contract found at Asaas itself.
+func rowKey(ev PaymentEvent) string {
+	if ev.Reconciled {
+		return ""
+	}
+	return ev.EventKey
 }
 
 func (w *contractWorkflow) rememberEvent(key string) {
@@ -79,55 +105,126 @@ func (w *contractWorkflow) rememberEvent(key string) {
 	}
 }
 
-func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent) error {
+// decideAndApply decides an event from its installment's state and applies the
+// decision. Money moves on an event's own word only when it is the installment's
+// own charge with the value the charge asks and a plausible fee; anything else
+// (another payment, another amount, a refund) is first checked with Asaas, and
+// what Asaas says is applied or, when it does not confirm, the event is rejected.
+func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent) (eventOutcome, error) {
 	inst := w.installment(ev.InstallmentNumber)
 	d := decideForInstallment(inst, ev)
-	in := activities.ContractEventInput{ContractRef: w.ref(), EventKey: ev.EventKey, Event: ev.Event,
-		Number: ev.InstallmentNumber, AsaasPaymentID: ev.Payment.ID}
+	if !ev.Verified && needsGatewayCheck(inst, ev, d) {
+		verdict, err := w.verifyPayment(ctx, inst, ev)
+		if err != nil {
+			return eventOutcome{}, err
+		}
+		if !verdict.Confirmed {
+			reason := "not applied: " + verdict.Reason
+			_, err := w.runEvent(ctx, activities.ContractEventInput{ContractRef: w.ref(), Action: activities.ActionRecord,
+				EventKey: rowKey(ev), Event: ev.Event, Number: ev.InstallmentNumber, AsaasPaymentID: ev.Payment.ID,
+				Status: activities.EventRejected, Reason: reason, Notable: true})
+			return eventOutcome{decision: eventDecision{action: actIgnore, reason: reason, notable: true}, rejected: true}, err
+		}
+		ev = verifiedEvent(ev, *verdict.Payment)
+		d = decideForInstallment(inst, ev)
+	}
+	out := eventOutcome{decision: d, paymentID: ev.Payment.ID}
+	if inst != nil {
+		out.before = inst.Status
+	}
+	in := activities.ContractEventInput{ContractRef: w.ref(), EventKey: rowKey(ev), Event: ev.Event,
+		Number: ev.InstallmentNumber, AsaasPaymentID: ev.Payment.ID, Reconciled: ev.Reconciled, Before: out.before}
 	p := ev.Payment
+	var err error
 	switch d.action {
 	case actApply:
 		pay := gatewayEventPayment(w.ref(), inst.Number, ev, d)
-		if _, err := w.recordPayment(ctx, pay); err != nil {
-			return err
+		if _, err = w.recordPayment(ctx, pay, ev.Reconciled, out.before); err == nil {
+			err = w.retireOtherCharge(ctx, inst, p.ID)
 		}
-		return w.retireOtherCharge(ctx, inst, p.ID)
 	case actSettle:
-		in.Action, in.SettledOn = activities.ActionSettle, firstNonEmpty(p.PaymentDate, paidOn(p))
-		if _, err := w.runEvent(ctx, in); err != nil {
-			return err
+		in.Action, in.SettledOn, in.After = activities.ActionSettle, firstNonEmpty(p.PaymentDate, paidOn(p)), instPaid
+		if _, err = w.runEvent(ctx, in); err == nil {
+			inst.Payment.Status = activities.PaymentReceived
 		}
-		inst.Payment.Status = activities.PaymentReceived
 	case actOverdue:
-		in.Action, in.Source = activities.ActionOverdue, "gateway"
-		if _, err := w.runEvent(ctx, in); err != nil {
-			return err
+		in.Action, in.Source, in.After = activities.ActionOverdue, "gateway", instOverdue
+		if ev.Reconciled {
+			in.Source = "reconciled"
 		}
-		inst.Status = instOverdue
+		if _, err = w.runEvent(ctx, in); err == nil {
+			inst.Status = instOverdue
+		}
 	case actReverse:
-		in.Action = activities.ActionReverse
-		if _, err := w.runEvent(ctx, in); err != nil {
-			return err
+		in.Action, in.After = activities.ActionReverse, instRefunded
+		if _, err = w.runEvent(ctx, in); err == nil {
+			inst.Status = instRefunded
+			inst.Payment.Status = activities.PaymentRefunded
 		}
-		inst.Status = instRefunded
-		inst.Payment.Status = activities.PaymentRefunded
 	case actChargeDeleted, actChargeRestored:
-		in.Action = activities.ActionChargeRestored
+		in.Action, in.After = activities.ActionChargeRestored, out.before
 		if d.action == actChargeDeleted {
 			in.Action = activities.ActionChargeDeleted
 		}
-		if _, err := w.runEvent(ctx, in); err != nil {
-			return err
+		if _, err = w.runEvent(ctx, in); err == nil {
+			inst.ChargeDeleted = d.action == actChargeDeleted
 		}
-		inst.ChargeDeleted = d.action == actChargeDeleted
 	case actRetireDuplicate:
-		return w.retireDuplicateCharge(ctx, inst, ev, d.reason)
+		err = w.retireDuplicateCharge(ctx, inst, ev, d.reason)
 	default:
 		in.Action, in.Status, in.Reason, in.Notable = activities.ActionRecord, activities.EventIgnored, d.reason, d.notable
-		_, err := w.runEvent(ctx, in)
-		return err
+		_, err = w.runEvent(ctx, in)
 	}
-	return nil
+	if inst != nil {
+		out.after = inst.Status
+	}
+	return out, err
+}
+
+// needsGatewayCheck: the decisions that move money on an event's word unless the
+// event is the installment's own charge, with the charge's value and a fee Asaas
+// could have charged; a refund always.
+func needsGatewayCheck(inst *InstallmentState, ev PaymentEvent, d eventDecision) bool {
+	switch d.action {
+	case actApply:
+		p := ev.Payment
+		return p.ID != inst.ChargeID || !p.Value.Equal(inst.Value) || (!d.manual && !plausibleFee(p))
+	case actReverse:
+		return true
+	}
+	return false
+}
+
+// plausibleFee: Asaas's fee (value − netValue) is between 0 and R$ 5.00 or 5% of
+// the value, whichever is larger (R$ 1.99 for boleto and PIX, 0.49 + 2.99% to
+// 4.99% for cards: asaas-sandbox-captures/FACTS.md). A netValue outside that
+// would move the payees' money into the fee, so Asaas is asked.
+func plausibleFee(p GatewayPayment) bool {
+	fee := p.Value.Sub(p.NetValue)
+	limit := decimal.Max(decimal.NewFromInt(5), p.Value.Mul(decimal.New(5, -2)))
+	return !fee.IsNegative() && fee.LessThanOrEqual(limit)
+}
+
+// verifyPayment asks Asaas about the event's payment.
+func (w *contractWorkflow) verifyPayment(ctx workflow.Context, inst *InstallmentState, ev PaymentEvent) (activities.PaymentVerdict, error) {
+	var verdict activities.PaymentVerdict
+	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.VerifyPayment, activities.VerifyPaymentInput{
+		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: ev.Payment.ID, ChargeID: inst.ChargeID, Event: ev.Event,
+	}).Get(ctx, &verdict)
+	if rejected(err) {
+		// Asaas cannot be asked (the account's settings are gone, or Asaas refuses):
+		// nothing is applied on the event's word.
+		return activities.PaymentVerdict{Reason: "Asaas could not be asked: " + errorMessage(err)}, nil
+	}
+	return verdict, err
+}
+
+// verifiedEvent is the event with its payment as Asaas holds it.
+func verifiedEvent(ev PaymentEvent, p activities.GatewayPaymentInfo) PaymentEvent {
+	ev.Payment = GatewayPayment{ID: p.ID, Status: p.Status, BillingType: p.BillingType, Value: p.Value, NetValue: p.NetValue,
+		PaymentDate: p.PaymentDate, Deleted: p.Deleted, FromLink: p.FromLink}
+	ev.Verified = true
+	return ev
 }
 
 // gatewayEventPayment is the payment an event's decision records.
@@ -139,7 +236,10 @@ func gatewayEventPayment(ref activities.ContractRef, number int, ev PaymentEvent
 	}
 	in := activities.ApplyPaymentInput{
 		ContractRef: ref, Number: number, Origin: origin, AsaasPaymentID: p.ID,
-		Amount: p.Value, Net: net, PaidOn: paidOn(p), Status: d.paymentStatus, EventKey: ev.EventKey,
+		Amount: p.Value, Net: net, PaidOn: paidOn(p), Status: d.paymentStatus, EventKey: rowKey(ev),
+	}
+	if ev.Reconciled {
+		in.Origin, in.InCash = activities.OriginReconciled, d.manual
 	}
 	if d.paymentStatus == activities.PaymentReceived {
 		in.SettledOn = firstNonEmpty(p.PaymentDate, paidOn(p))

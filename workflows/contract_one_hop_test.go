@@ -6,6 +6,8 @@ import (
 
 	"billing/activities"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -61,6 +63,7 @@ func TestAnotherAccountsEventChangesNothing(t *testing.T) {
 func TestLateEventWindowIs120Days(t *testing.T) {
 	require.Equal(t, 120*24*time.Hour, DefaultLateEventWindow)
 	fake := newFake("30.00")
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "30.00", "28.01"))
 	var closedAtDay119 bool
@@ -80,6 +83,7 @@ func TestLateEventWindowIs120Days(t *testing.T) {
 // landed after the cancel is deleted at Asaas, and then the workflow closes.
 func TestCancelledContractListensForLateEvents(t *testing.T) {
 	fake := newFake("50.00", "50.00")
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("50.00")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "50.00", "48.01"))
 	var cancel updateResult

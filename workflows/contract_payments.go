@@ -45,13 +45,15 @@ func (w *contractWorkflow) applyPayment(ctx workflow.Context, in activities.Appl
 }
 
 // recordPayment records a payment and its splits the way the run's version
-// does, and moves the installment to paid.
-func (w *contractWorkflow) recordPayment(ctx workflow.Context, in activities.ApplyPaymentInput) (activities.PaymentApplied, error) {
+// does, and moves the installment to paid. reconciled: the contract found it
+// at Asaas (its installment was before).
+func (w *contractWorkflow) recordPayment(ctx workflow.Context, in activities.ApplyPaymentInput, reconciled bool, before string) (activities.PaymentApplied, error) {
 	if w.version == workflow.DefaultVersion {
 		return w.applyPayment(ctx, in)
 	}
 	res, err := w.runEvent(ctx, activities.ContractEventInput{ContractRef: in.ContractRef, Action: activities.ActionApply,
-		EventKey: in.EventKey, Number: in.Number, AsaasPaymentID: in.AsaasPaymentID, Payment: &in})
+		EventKey: in.EventKey, Number: in.Number, AsaasPaymentID: in.AsaasPaymentID, Payment: &in,
+		Reconciled: reconciled, Before: before, After: instPaid})
 	if err != nil {
 		return activities.PaymentApplied{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"billing/activities"
+	"billing/domain"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -16,6 +17,12 @@ func invalidState(format string, args ...any) error {
 
 func invalidInput(format string, args ...any) error {
 	return temporal.NewApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidInput)
+}
+
+// invalidField is invalidInput about one field of the request: the field's name
+// travels as the error's detail, so the API can say which field is wrong.
+func invalidField(field, format string, args ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidInput, field)
 }
 
 // checkMarkPaid is the validator's rule set, checked again under the lock because
@@ -32,10 +39,14 @@ func (w *contractWorkflow) checkMarkPaid(req MarkPaidRequest) error {
 		return invalidState("installment %d is %s", inst.Number, inst.Status)
 	}
 	if !req.Amount.IsPositive() || !req.Amount.Equal(req.Amount.Truncate(2)) {
-		return invalidInput("amount must be a positive value with at most 2 decimals")
+		return invalidField("amount", "must be a positive value with at most 2 decimals")
+	}
+	if !req.AllowDifference && !req.Amount.Equal(inst.Value) {
+		return invalidField("amount", "%s is not installment %d's value %s: send allow_difference: true to record another amount",
+			domain.FormatMoney(req.Amount), inst.Number, domain.FormatMoney(inst.Value))
 	}
 	if _, err := time.Parse(time.DateOnly, req.PaidOn); err != nil {
-		return invalidInput("paid_on must be a date (YYYY-MM-DD)")
+		return invalidField("paid_on", "must be a date (YYYY-MM-DD)")
 	}
 	return nil
 }
@@ -69,7 +80,7 @@ func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (
 			}
 			if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
 				// The customer paid through Asaas first: that payment is the real one.
-				if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
+				if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment), false, ""); err != nil {
 					return err
 				}
 				w.upsertSearchAttributes(ctx)
@@ -81,11 +92,15 @@ func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (
 					inst.Number, gw.Payment.ID), ErrTypeAlreadyPaid)
 			}
 		}
-		res, err := w.recordPayment(ctx, activities.ApplyPaymentInput{
+		manual := activities.ApplyPaymentInput{
 			ContractRef: w.ref(), Number: inst.Number, Origin: activities.OriginManual,
 			AsaasPaymentID: chargeIfLive(inst), Amount: req.Amount, Net: req.Amount,
 			PaidOn: req.PaidOn, Status: activities.PaymentReceived, SettledOn: req.PaidOn, RecordedBy: req.RecordedBy,
-		})
+		}
+		if req.AllowDifference {
+			manual.Expected = inst.Value
+		}
+		res, err := w.recordPayment(ctx, manual, false, "")
 		if err != nil {
 			return err
 		}
@@ -167,7 +182,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 					return err
 				}
 				if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
-					if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment)); err != nil {
+					if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment), false, ""); err != nil {
 						return err
 					}
 					out.Kept = append(out.Kept, inst.Number)

@@ -81,6 +81,10 @@ func newContractWorkflow(ctx workflow.Context, in ContractInput) (*contractWorkf
 		workflow.UpdateHandlerOptions{Validator: w.validateCancel}); err != nil {
 		return nil, err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, ReconcileUpdate, w.reconcileNow,
+		workflow.UpdateHandlerOptions{Validator: w.validateReconcile}); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -263,18 +267,28 @@ func (w *contractWorkflow) nextWake() (time.Time, bool) {
 	}
 	var earliest time.Time
 	for _, inst := range w.state.Installments {
-		if inst.Status != instOpen {
-			continue
+		at, ok := w.checkAt(inst)
+		if w.version == workflow.DefaultVersion {
+			at, ok = firstPathOverdueAt(inst)
 		}
-		due, err := time.Parse(time.DateOnly, inst.DueDate)
-		if err != nil {
-			continue
-		}
-		if at := domain.OverdueAt(due); earliest.IsZero() || at.Before(earliest) {
+		if ok && (earliest.IsZero() || at.Before(earliest)) {
 			earliest = at
 		}
 	}
 	return earliest, !earliest.IsZero()
+}
+
+// firstPathOverdueAt: on the first event path the contract woke when an open
+// installment became overdue, and asked Asaas nothing.
+func firstPathOverdueAt(inst InstallmentState) (time.Time, bool) {
+	if inst.Status != instOpen {
+		return time.Time{}, false
+	}
+	due, err := time.Parse(time.DateOnly, inst.DueDate)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return domain.OverdueAt(due), true
 }
 
 func (w *contractWorkflow) armWakeTimer(ctx workflow.Context) {
@@ -303,24 +317,23 @@ func (w *contractWorkflow) armWakeTimer(ctx workflow.Context) {
 
 func (w *contractWorkflow) wakeDue() bool { return w.wake != nil && w.wake.future.IsReady() }
 
-// onWake marks open installments past their due date overdue (when no
-// PAYMENT_OVERDUE came), or lets the late-event window end.
+// onWake asks Asaas about installments nothing settled and marks overdue what
+// still is (the first event path only marked them), or lets the late-event
+// window end.
 func (w *contractWorkflow) onWake(ctx workflow.Context) error {
 	if w.state.Status != StatusActive {
 		return nil
+	}
+	if w.version >= oneHopEvents {
+		return w.reconcileDue(ctx)
 	}
 	late := overdueInstallments(w.state.Installments, workflow.Now(ctx))
 	if len(late) == 0 {
 		return nil
 	}
-	if w.version == workflow.DefaultVersion {
-		if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
-			ContractRef: w.ref(), Numbers: late, Source: "timer",
-		}).Get(ctx, nil); err != nil {
-			return err
-		}
-	} else if _, err := w.runEvent(ctx, activities.ContractEventInput{ContractRef: w.ref(), Action: activities.ActionOverdue,
-		Numbers: late, Source: "timer"}); err != nil {
+	if err := workflow.ExecuteActivity(dbActivity(ctx), a.MarkOverdue, activities.MarkOverdueInput{
+		ContractRef: w.ref(), Numbers: late, Source: "timer",
+	}).Get(ctx, nil); err != nil {
 		return err
 	}
 	for _, n := range late {

@@ -120,7 +120,7 @@ func TestOverdueByTimerWhenNoEventCame(t *testing.T) {
 	env := newContractEnv(t, fake) // due 2030-01-10, started 2030-01-01
 	var beforeDue, afterDue ContractView
 	at(env, 8*24*time.Hour, func() { beforeDue = query(t, env) })
-	at(env, 10*24*time.Hour+16*time.Hour, func() { afterDue = query(t, env) }) // 2030-01-11 04:00 UTC
+	at(env, 10*24*time.Hour+18*time.Hour, func() { afterDue = query(t, env) }) // 2030-01-12 06:00 UTC, past the check (overdue 01-11 03:00 + 2 h grace)
 	ev := payment(evOverdue, 1, "OVERDUE", "50.00", "48.01")
 	signal(env, 11*24*time.Hour, ev) // Asaas's own overdue event arrives late: nothing twice
 	signal(env, 12*24*time.Hour, payment(evReceived, 1, "RECEIVED", "50.00", "48.01"))
@@ -130,6 +130,8 @@ func TestOverdueByTimerWhenNoEventCame(t *testing.T) {
 	assert.Equal(t, "open", beforeDue.Installments[0].Status)
 	assert.Equal(t, "overdue", afterDue.Installments[0].Status)
 	assert.Equal(t, []string{"MarkOverdue:[1]:timer"}, fake.callsWith("MarkOverdue"))
+	assert.Equal(t, []string{"CheckInstallments:[1]", "CheckInstallments:[1]", "CheckInstallments:[1]"}, fake.callsWith("CheckInstallments"),
+		"Asaas is asked before the installment is marked overdue (Jan 11, 05:00 UTC), then daily while it stays overdue (Jan 12 and 13) until it is paid")
 	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_OVERDUE_OVERDUE_1"}, fake.callsWith("RecordEventOutcome"))
 	assert.Equal(t, []string{"ApplyPayment:1:gateway:50:received"}, fake.callsWith("ApplyPayment"))
 }
@@ -138,7 +140,8 @@ func TestMarkPaidManualThenEchoedWebhookIsIgnored(t *testing.T) {
 	fake := newFake("100.00", "100.00")
 	env := newContractEnv(t, fake)
 	var res updateResult
-	update(env, time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 1, Amount: decimal.RequireFromString("90.00"), PaidOn: "2030-01-02", RecordedBy: "user-9"}, &res)
+	update(env, time.Hour, MarkPaidUpdate, MarkPaidRequest{InstallmentNumber: 1, Amount: decimal.RequireFromString("90.00"), PaidOn: "2030-01-02", RecordedBy: "user-9",
+		AllowDifference: true}, &res)
 	signal(env, 2*time.Hour, payment(evReceived, 1, "RECEIVED_IN_CASH", "90.00", "90.00"))
 	signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "98.01"))
 	env.ExecuteWorkflow(ContractWorkflow, input())
@@ -156,6 +159,7 @@ func TestMarkPaidManualThenEchoedWebhookIsIgnored(t *testing.T) {
 	assert.Equal(t, "user-9", fake.applied[1].RecordedBy)
 	assert.Equal(t, "pay_1", fake.applied[1].AsaasPaymentID)
 	assert.True(t, fake.applied[1].Net.Equal(fake.applied[1].Amount), "manual: no gateway fee")
+	assert.Equal(t, "100", fake.applied[1].Expected.String(), "the installment's value, for the audited difference")
 	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_RECEIVED_RECEIVED_IN_CASH_1"}, fake.callsWith("RecordEventOutcome"))
 }
 
@@ -257,6 +261,7 @@ func TestRejectedChargeSurfacesAndInstallmentStaysPayable(t *testing.T) {
 
 func TestRefundWithinLateWindowAfterCompletion(t *testing.T) {
 	fake := newFake("30.00")
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00"), NetValue: decimal.RequireFromString("28.01")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "30.00", "28.01"))
 	signal(env, 30*24*time.Hour, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
@@ -266,6 +271,7 @@ func TestRefundWithinLateWindowAfterCompletion(t *testing.T) {
 	require.NoError(t, env.GetWorkflowError())
 	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
 	assert.Equal(t, []string{"ReversePayment:1"}, fake.callsWith("ReversePayment"), "reversed once")
+	assert.Equal(t, []string{"VerifyPayment:1:pay_1"}, fake.callsWith("VerifyPayment"), "a refund is checked with Asaas; its redelivery is not")
 	v := query(t, env)
 	assert.Equal(t, "refunded", v.Installments[0].Status)
 	assert.Equal(t, StatusCompleted, v.Status)
@@ -373,6 +379,10 @@ func TestPaidThroughALinkRetiresTheOriginalCharge(t *testing.T) {
 	twice := payment(evReceived, 2, "RECEIVED", "10.00", "8.01")
 	twice.Payment.ID = "pay_link_2" // and the original charge pay_2 was paid as well
 	signal(env, 2*time.Hour, twice)
+	for n, id := range map[int]string{1: "pay_link_1", 2: "pay_link_2"} {
+		fake.atAsaas(n, activities.GatewayPaymentInfo{ID: id, Status: "RECEIVED", Value: decimal.RequireFromString("10.00"),
+			NetValue: decimal.RequireFromString("8.01"), PaymentDate: "2030-01-05", FromLink: true})
+	}
 	env.ExecuteWorkflow(ContractWorkflow, input())
 
 	require.NoError(t, env.GetWorkflowError())
@@ -380,6 +390,8 @@ func TestPaidThroughALinkRetiresTheOriginalCharge(t *testing.T) {
 	assert.Equal(t, []string{"RecordContractError:2:installment 2 was paid by pay_link_2 and also by its charge pay_2: refund one of them"},
 		fake.callsWith("RecordContractError"))
 	assert.Equal(t, "pay_link_1", fake.applied[1].AsaasPaymentID)
+	assert.Equal(t, []string{"VerifyPayment:1:pay_link_1", "VerifyPayment:2:pay_link_2"}, fake.callsWith("VerifyPayment"),
+		"a payment that is not the installment's own charge is checked with Asaas first")
 }
 
 func sorted(s []string) []string {

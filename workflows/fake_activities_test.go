@@ -29,6 +29,7 @@ type fakeActivities struct {
 	applyErr map[int]error    // installment → a final ApplyPayment error
 	onApply  func(number int) // called as a payment is applied, outside the lock
 	onCash   func(number int) // called as a charge is received in cash, outside the lock
+	asaas    map[string]fakePayment
 }
 
 func newFake(values ...string) *fakeActivities {
@@ -204,4 +205,68 @@ func (f *fakeActivities) ApplyContractEvent(ctx context.Context, in activities.C
 		return activities.ContractEventResult{}, fmt.Errorf("unknown action %q", in.Action)
 	}
 	return activities.ContractEventResult{Status: activities.EventProcessed}, nil
+}
+
+// asaas is the fake's gateway: what Asaas holds, per payment id, for
+// VerifyPayment and CheckInstallments (a payment's installment stands for its
+// externalReference).
+type fakePayment struct {
+	number int
+	info   activities.GatewayPaymentInfo
+}
+
+func (f *fakeActivities) atAsaas(number int, info activities.GatewayPaymentInfo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.asaas == nil {
+		f.asaas = map[string]fakePayment{}
+	}
+	f.asaas[info.ID] = fakePayment{number: number, info: info}
+}
+
+// VerifyPayment answers like the real one, from what the fake's Asaas holds.
+func (f *fakeActivities) VerifyPayment(_ context.Context, in activities.VerifyPaymentInput) (activities.PaymentVerdict, error) {
+	f.record("VerifyPayment:%d:%s", in.Number, in.AsaasPaymentID)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.asaas[in.AsaasPaymentID]
+	switch {
+	case !ok:
+		return activities.PaymentVerdict{Reason: "Asaas does not know payment " + in.AsaasPaymentID}, nil
+	case p.number != in.Number && p.info.ID != in.ChargeID:
+		return activities.PaymentVerdict{Reason: "not this installment's"}, nil
+	case p.info.Deleted:
+		return activities.PaymentVerdict{Reason: "deleted"}, nil
+	}
+	paid := p.info.Status == "RECEIVED" || p.info.Status == "CONFIRMED" || p.info.Status == "RECEIVED_IN_CASH"
+	if (in.Event == evRefunded) != (p.info.Status == "REFUNDED") || (in.Event != evRefunded && !paid) {
+		return activities.PaymentVerdict{Reason: "Asaas says payment " + p.info.ID + " is " + p.info.Status}, nil
+	}
+	info := p.info
+	return activities.PaymentVerdict{Confirmed: true, Payment: &info}, nil
+}
+
+// CheckInstallments lists what the fake's Asaas holds for the installments.
+func (f *fakeActivities) CheckInstallments(_ context.Context, in activities.CheckInstallmentsInput) ([]activities.FoundPayment, error) {
+	var numbers []int
+	for _, i := range in.Installments {
+		numbers = append(numbers, i.Number)
+	}
+	f.record("CheckInstallments:%v", numbers)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []activities.FoundPayment
+	for _, i := range in.Installments {
+		ids := make([]string, 0, len(f.asaas))
+		for id, p := range f.asaas {
+			if p.number == i.Number {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			out = append(out, activities.FoundPayment{Number: i.Number, Payment: f.asaas[id].info})
+		}
+	}
+	return out, nil
 }
