@@ -76,7 +76,7 @@ func TestLostWebhookRepairedByTheContractsOwnCheck(t *testing.T) {
 	env := newContractEnv(t, fake) // #1 due 2030-01-10: overdue at 01-11 03:00 UTC, checked at 05:00
 	var before, after ContractView
 	at(env, 9*24*time.Hour+16*time.Hour, func() { before = query(t, env) }) // 2030-01-11 04:00 UTC
-	at(env, 9*24*time.Hour+18*time.Hour, func() { after = query(t, env) })   // 06:00
+	at(env, 9*24*time.Hour+18*time.Hour, func() { after = query(t, env) })  // 06:00
 	late := payment(evReceived, 1, "RECEIVED", "100.00", "98.01")
 	signal(env, 11*24*time.Hour, late)
 	signal(env, 12*24*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "98.01"))
