@@ -57,9 +57,10 @@ func markPaidForm(x *exchange) error {
 
 func markPaid(x *exchange) error {
 	id, n := x.r.PathValue("id"), x.r.PathValue("n")
-	values := formValues(x.r, []string{"amount", "paid_on"})
+	values := formValues(x.r, []string{"amount", "paid_on", "allow_difference"})
 	a, err := x.send(http.MethodPost, "/v1/contracts/"+url.PathEscape(id)+"/installments/"+url.PathEscape(n)+"/mark-paid",
-		map[string]any{"amount": parseAmountInput(values["amount"]), "paid_on": parseDateInput(values["paid_on"])})
+		map[string]any{"amount": parseAmountInput(values["amount"]), "paid_on": parseDateInput(values["paid_on"]),
+			"allow_difference": values["allow_difference"] == "true"})
 	if err != nil {
 		return err
 	}
