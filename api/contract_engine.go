@@ -207,13 +207,17 @@ var errInProgress = errors.New("action accepted, still running")
 const actionWait = 20 * time.Second
 
 func (e *TemporalContracts) update(ctx context.Context, contractID uuid.UUID, name, id string, arg, out any) error {
-	waitCtx, cancel := context.WithTimeout(ctx, e.wait)
-	defer cancel()
-	handle, err := e.temporal.UpdateWorkflow(waitCtx, client.UpdateWorkflowOptions{
+	// Acceptance (the validator's answer) has its own budget: a busy server that
+	// is slow to accept is a 503, not a 202 for an action that may not run.
+	acceptCtx, cancelAccept := context.WithTimeout(ctx, acceptWait)
+	handle, err := e.temporal.UpdateWorkflow(acceptCtx, client.UpdateWorkflowOptions{
 		WorkflowID: workflows.ContractWorkflowID(contractID.String()), UpdateID: id, UpdateName: name,
 		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
+	cancelAccept()
 	if err == nil {
+		waitCtx, cancel := context.WithTimeout(ctx, e.wait)
+		defer cancel()
 		err = handle.Get(waitCtx, out)
 		if err != nil && ctx.Err() == nil && waitCtx.Err() != nil {
 			return errInProgress // accepted (validated), still running: 202
@@ -221,6 +225,10 @@ func (e *TemporalContracts) update(ctx context.Context, contractID uuid.UUID, na
 	}
 	return updateProblem(err)
 }
+
+// acceptWait bounds how long a request waits for the workflow to accept (or
+// reject) an action.
+const acceptWait = 10 * time.Second
 
 // inProgress is the 202 answer of an accepted action that is still running.
 func inProgress(contractID uuid.UUID, status string) ContractActionResult {

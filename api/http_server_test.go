@@ -86,7 +86,7 @@ func TestServerTimeoutsFitTheLongestRequests(t *testing.T) {
 		assert.Positive(t, d, name)
 	}
 	assert.LessOrEqual(t, srv.ReadHeaderTimeout, srv.ReadTimeout)
-	assert.Greater(t, srv.WriteTimeout, srv.ReadTimeout+actionWait, "a contract action waits actionWait for its workflow")
+	assert.Greater(t, srv.WriteTimeout, srv.ReadTimeout+acceptWait+actionWait, "a contract action waits up to acceptWait for its workflow to accept it, then actionWait for the result")
 	assert.Greater(t, srv.WriteTimeout, srv.ReadTimeout+2*asaasCallTimeout, "a payment link makes two Asaas calls")
 	assert.Greater(t, srv.WriteTimeout, srv.ReadTimeout+webhookDeadline)
 }
