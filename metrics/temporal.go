@@ -15,14 +15,14 @@ import (
 // activity task latencies, worker slots...) through a client.MetricsHandler; this
 // one records them in the process registry, so GET /metrics serves them beside
 // billing's own. It is written on client_golang directly rather than through the
-// SDK's contrib/tally module and tally's Prometheus reporter: two modules fewer, and
-// a series' labels may differ between two uses of one name (the SDK adds tags such
-// as status_code or task_queue on some calls only), which a registered vector would
-// refuse.
+// SDK's contrib/tally module and tally's Prometheus reporter (two modules fewer). A
+// series is created when the SDK first uses it, with the tags it carries then, so a
+// name need not carry the same tags on every use (a registered vector would refuse
+// that).
 //
-// Names follow Prometheus's conventions (as the SDK's OpenTelemetry exporter does):
-// a counter is <name>_total (temporal_request_total), a timer a histogram in seconds
-// <name>_seconds (temporal_request_latency_seconds), a gauge keeps its name
+// Names follow Prometheus's conventions: a counter is <name>_total
+// (temporal_request_total), a timer a histogram in seconds <name>_seconds
+// (temporal_request_latency_seconds), a gauge keeps its name
 // (temporal_worker_task_slots_available). The SDK's tags are the labels.
 
 // TemporalHandler is the Temporal SDK's metrics handler backed by this process's

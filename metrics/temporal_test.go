@@ -24,7 +24,7 @@ func TestTemporalHandlerRecordsTheSDKMetrics(t *testing.T) {
 	before := scrape(t)
 	h.Counter("temporal_test_request").Inc(2)
 	h.Counter("temporal_test_request").Inc(-5) // a counter never goes down
-	h.WithTags(map[string]string{"status_code": "Unavailable"}).Counter("temporal_test_request").Inc(1)
+	h.WithTags(map[string]string{"status_code": "UNAVAILABLE"}).Counter("temporal_test_request").Inc(1)
 	h.WithTags(map[string]string{"namespace": "other"}).Counter("temporal_test_request").Inc(1)
 	h.Gauge("temporal_test_slots").Update(4)
 	h.Gauge("temporal_test_slots").Update(3)
@@ -39,7 +39,7 @@ func TestTemporalHandlerRecordsTheSDKMetrics(t *testing.T) {
 		want   float64
 	}{
 		{"a counter is <name>_total", "temporal_test_request_total", []string{"namespace", "ns", "task_queue", "q"}, 3},
-		{"extra tags are their own series", "temporal_test_request_total", []string{"status_code", "Unavailable", "namespace", "ns"}, 1},
+		{"extra tags are their own series", "temporal_test_request_total", []string{"status_code", "UNAVAILABLE", "namespace", "ns"}, 1},
 		{"a later tag overrides an earlier one", "temporal_test_request_total", []string{"namespace", "other", "task_queue", "q"}, 1},
 		{"a gauge keeps its name and last value", "temporal_test_slots", []string{"namespace", "ns"}, 3},
 		{"a timer is a histogram in seconds", "temporal_test_latency_seconds", []string{"namespace", "ns"}, 2},
@@ -50,7 +50,7 @@ func TestTemporalHandlerRecordsTheSDKMetrics(t *testing.T) {
 		})
 	}
 	require.Len(t, s.Series("temporal_test_request_total"), 3)
-	assert.Len(t, s.Series("temporal_test_request_total", "status_code", "Unavailable")[0].GetLabel(), 3, "namespace, status_code, task_queue")
+	assert.Len(t, s.Series("temporal_test_request_total", "status_code", "UNAVAILABLE")[0].GetLabel(), 3, "namespace, status_code, task_queue")
 	assert.InDelta(t, 3.02, s.Series("temporal_test_latency_seconds")[0].GetHistogram().GetSampleSum(), 1e-9)
 }
 
