@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"billing/gateway"
+	"billing/metrics"
 	"billing/webhooks"
 
 	"github.com/gin-gonic/gin"
@@ -57,7 +58,7 @@ func NewServer(deps Deps) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	engine.HandleMethodNotAllowed = true
-	engine.Use(securityHeaders, gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
+	engine.Use(metrics.HTTP(), securityHeaders, gin.CustomRecovery(recovered(deps.Logger)), requestLog(deps.Logger))
 	s := &Server{deps: deps, engine: engine, webhooks: webhooks.New(deps.Pool, deps.Temporal, deps.Logger, deps.Webhooks)}
 	if err := engine.SetTrustedProxies(deps.TrustedProxies); err != nil { // config.Load checked them
 		deps.Logger.Error("trusted proxies ignored", "err", err)
@@ -68,11 +69,14 @@ func NewServer(deps Deps) *Server {
 		writeProblem(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
 			c.Request.Method+" is not allowed on "+c.Request.URL.Path+"."))
 	})
+	// Prometheus's scrape, beside the router like the console (mount.go): not a
+	// route of the REST API nor of openapi.yaml; protect it at the proxy.
+	s.Mount("/metrics", metrics.Handler())
 	engine.GET("/healthz", s.healthz)
 	engine.GET("/readyz", s.readyz)
 	engine.GET("/v1/openapi.json", s.openapi)
 	apiThrottle, webhookThrottle := newThrottle(deps.Throttle, deps.Logger), newThrottle(deps.Throttle, deps.Logger)
-	engine.POST("/webhooks/asaas", webhookThrottle.middleware(webhookCredential), s.authenticateWebhook, readBody, s.asaasWebhook)
+	engine.POST("/webhooks/asaas", countWebhook, webhookThrottle.middleware(webhookCredential), s.authenticateWebhook, readBody, s.asaasWebhook)
 	s.routesV1(engine.Group("/v1", apiThrottle.middleware(bearerCredential), s.authenticate, checkQuery, readBody))
 	return s
 }

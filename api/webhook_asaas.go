@@ -119,6 +119,7 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 			s.writeError(c, s.webhookError(acct, err))
 			return
 		}
+		setWebhookOutcome(c, string(webhooks.Rejected))
 		s.writeError(c, badRequest("The event cannot be applied as sent: "+reason+"; it is stored for inspection."))
 		return
 	}
@@ -127,6 +128,7 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		s.writeError(c, s.webhookError(acct, err))
 		return
 	}
+	setWebhookOutcome(c, string(res.Outcome))
 	out := gin.H{"status": res.Outcome, "event_key": res.EventKey}
 	if res.Reason != "" {
 		out["reason"] = res.Reason

@@ -129,6 +129,12 @@ func TestComposeBillingServicesMatchConfig(t *testing.T) {
 				hook, err := url.Parse(cfg.SimWebhookURL)
 				require.NoError(t, err)
 				assert.Equal(t, "api:"+portOf(t, f.Services["api"].Environment["API_ADDR"]), hook.Host)
+			case "worker":
+				require.Len(t, svc.Ports, 1, "its metrics")
+				_, container := hostPortOf(t, svc.Ports[0])
+				assert.Equal(t, portOf(t, cfg.WorkerMetricsAddr), container)
+				assert.Equal(t, portOf(t, Default("WORKER_METRICS_ADDR")), container, "same port as billing worker's default")
+				fallthrough
 			default:
 				sim, err := url.Parse(cfg.AsaasBaseURL)
 				require.NoError(t, err)

@@ -27,6 +27,7 @@ var Vars = []Var{
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port."},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace for every workflow of this service."},
 	{"API_ADDR", "127.0.0.1:8080", "Listen address of the REST API and the Asaas webhook endpoint (`:8080` to listen on every interface)."},
+	{"WORKER_METRICS_ADDR", "127.0.0.1:8092", "Listen address of the worker's Prometheus metrics (`GET /metrics`) under `billing worker` (`:8092` for every interface). The API serves its own on `API_ADDR`; `billing-dev dev` runs the worker in the API's process and serves both there."},
 	{"ASAAS_BASE_URL", "", "Overrides the Asaas base URL for every account (the simulator, e.g. `http://127.0.0.1:8091`). Empty: each account's environment picks https://api-sandbox.asaas.com or https://api.asaas.com."},
 	{"ASAAS_SIM_ADDR", "127.0.0.1:8091", "Listen address of `billing-dev asaas-sim` (and of the simulator `billing-dev dev` starts)."},
 	{"ASAAS_SIM_WEBHOOK_URL", "", "Simulator: default webhook URL for accounts it creates on its own (`billing-dev dev` points it at the API)."},
@@ -54,6 +55,7 @@ type Config struct {
 	TemporalAddress   string
 	TemporalNamespace string
 	APIAddr           string
+	WorkerMetricsAddr string
 	AsaasBaseURL      string
 	SimAddr           string
 	SimWebhookURL     string
@@ -99,6 +101,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TemporalAddress:   get("TEMPORAL_ADDRESS"),
 		TemporalNamespace: get("TEMPORAL_NAMESPACE"),
 		APIAddr:           get("API_ADDR"),
+		WorkerMetricsAddr: get("WORKER_METRICS_ADDR"),
 		AsaasBaseURL:      strings.TrimRight(get("ASAAS_BASE_URL"), "/"),
 		SimAddr:           get("ASAAS_SIM_ADDR"),
 		SimWebhookURL:     get("ASAAS_SIM_WEBHOOK_URL"),
@@ -125,6 +128,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.AuthFailureWindow, err = time.ParseDuration(get("AUTH_FAILURE_WINDOW")); err != nil || c.AuthFailureWindow <= 0 {
 		errs = append(errs, "AUTH_FAILURE_WINDOW must be a positive duration such as 1m")
+	}
+	if _, _, err := net.SplitHostPort(c.WorkerMetricsAddr); err != nil {
+		errs = append(errs, "WORKER_METRICS_ADDR must be host:port such as 127.0.0.1:8092 or :8092")
 	}
 	if c.TrustedProxies, err = parseProxies(get("TRUSTED_PROXIES")); err != nil {
 		errs = append(errs, err.Error())

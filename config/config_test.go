@@ -20,6 +20,7 @@ func TestLoadDefaults(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:7233", c.TemporalAddress)
 	assert.Equal(t, "127.0.0.1:8080", c.APIAddr)
 	assert.Equal(t, "127.0.0.1:8091", c.SimAddr)
+	assert.Equal(t, "127.0.0.1:8092", c.WorkerMetricsAddr, "loopback unless told")
 	assert.Equal(t, 8233, c.DevTemporalUIPort)
 	assert.Equal(t, 2*time.Second, c.SimRetryBase)
 	assert.Empty(t, c.SimStateFile, "the simulator keeps its state in memory unless told")
@@ -51,6 +52,7 @@ func TestLoadRejectsBadValues(t *testing.T) {
 		{"duplicate rate above 1", "ASAAS_SIM_DUPLICATE_RATE", "1.5", "ASAAS_SIM_DUPLICATE_RATE"},
 		{"reorder rate negative", "ASAAS_SIM_REORDER_RATE", "-0.1", "ASAAS_SIM_REORDER_RATE"},
 		{"ui port", "DEV_TEMPORAL_UI_PORT", "http", "DEV_TEMPORAL_UI_PORT"},
+		{"worker metrics address without a port", "WORKER_METRICS_ADDR", "127.0.0.1", "WORKER_METRICS_ADDR"},
 		{"short secret", "BILLING_SECRET_KEY", "abcd", "BILLING_SECRET_KEY"},
 		{"log level", "LOG_LEVEL", "loud", "LOG_LEVEL"},
 		{"log format", "LOG_FORMAT", "xml", "LOG_FORMAT"},

@@ -154,6 +154,9 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 		return err
 	}
 	g.Go(func() error { return srv.ServeListener(runCtx, apiLn) })
+	// The worker runs in this process: its metrics (the Temporal SDK's included, the
+	// client is shared) are the process's, served on the API's /metrics; no
+	// WORKER_METRICS_ADDR server is started.
 	g.Go(func() error {
 		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector})
 	})
@@ -214,6 +217,7 @@ func printBanner(w io.Writer, cfg config.Config, apiAddr string, simulated bool,
 		"billing is up",
 		fmt.Sprintf("  Console      %s/console/   (sign in with the demo account's API token below)", apiURL),
 		fmt.Sprintf("  API          %s   (ready: %s/readyz)", apiURL, apiURL),
+		fmt.Sprintf("  Metrics      %s/metrics   (Prometheus: the API's and the in-process worker's)", apiURL),
 		fmt.Sprintf("  Temporal UI  %s", temporalUIURL(cfg)),
 		fmt.Sprintf("  Temporal     %s (namespace %s)", cfg.TemporalAddress, cfg.TemporalNamespace),
 	}

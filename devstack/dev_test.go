@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"billing/config"
+	"billing/metrics/metricstest"
 	"billing/temporaldev"
 	"billing/testenv"
 
@@ -88,6 +90,18 @@ func runStack(t *testing.T, cfg config.Config, during func()) string {
 	require.NoError(t, err, "the console answers")
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the console's sign-in page")
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + cfg.APIAddr + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusOK && strings.Contains(string(b), `operation="PollWorkflowTaskQueue"`)
+	}, 30*time.Second, 200*time.Millisecond, "the API's /metrics serves the in-process worker's Temporal SDK metrics")
+	metrics := metricstest.Fetch(t, "http://"+cfg.APIAddr+"/metrics")
+	assert.Positive(t, metrics.Value("temporal_worker_start_total", "worker_type", "WorkflowWorker"))
+	assert.Contains(t, metrics, "billing_http_request_duration_seconds")
 	resp, err = http.Get("http://" + cfg.SimAddr + "/_sim/health")
 	require.NoError(t, err, "simulator answers")
 	resp.Body.Close()
@@ -146,6 +160,7 @@ func TestDevStackStartsStopsAndReusesItsData(t *testing.T) {
 		charge = simCharge(t, cfg)
 	})
 	assert.Contains(t, first, "Console      http://"+cfg.APIAddr+"/console/", "make run prints where the console is")
+	assert.Contains(t, first, "Metrics      http://"+cfg.APIAddr+"/metrics", "and where its metrics are")
 	m := tokenLine.FindStringSubmatch(first)
 	require.NotNil(t, m, "first start prints a demo token:\n%s", first)
 

@@ -152,6 +152,7 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 	s.worker = &workerProcess{command: command, logPath: filepath.Join(s.logDir, "worker.log"), env: append([]string{
 		"DATABASE_URL=" + s.dbURL, "TEMPORAL_ADDRESS=" + address, "TEMPORAL_NAMESPACE=default",
 		"BILLING_SECRET_KEY=" + hex.EncodeToString(s.secretKey), "ASAAS_BASE_URL=" + s.simURL, "LOG_LEVEL=warn",
+		"WORKER_METRICS_ADDR=127.0.0.1:0", // any free port: a bench must not collide with a worker on this machine
 	}, o.WorkerEnv...)}
 	if err := s.worker.start(); err != nil {
 		return nil, err

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"billing/metrics"
+
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
@@ -23,6 +25,8 @@ func Dial(ctx context.Context, address, namespace string, logger *slog.Logger) (
 		HostPort:  address,
 		Namespace: namespace,
 		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		// The SDK's own metrics, served with the process's on GET /metrics.
+		MetricsHandler: metrics.TemporalHandler(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("Temporal is not answering at %s (namespace %q): start it (`make run` starts a dev server) or set TEMPORAL_ADDRESS: %w", address, namespace, err)

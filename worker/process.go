@@ -13,11 +13,17 @@ import (
 )
 
 // RunProcess is `billing worker`: it connects to PostgreSQL and Temporal from cfg and
-// polls the billing task queue until ctx ends.
+// polls the billing task queue until ctx ends, serving its metrics on
+// cfg.WorkerMetricsAddr.
 func RunProcess(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err := cfg.RequireSecretKey(); err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(ctx, cfg.WorkerMetricsAddr, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err

@@ -1,0 +1,10 @@
+package metrics_test
+
+import (
+	"os"
+	"testing"
+
+	"billing/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }
