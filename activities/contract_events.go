@@ -2,8 +2,11 @@ package activities
 
 import (
 	"context"
+	"time"
 
+	"billing/asaas"
 	"billing/db/dbgen"
+	"billing/metrics"
 
 	"github.com/google/uuid"
 )
@@ -70,7 +73,9 @@ func (a *Activities) ApplyContractEvent(ctx context.Context, in ContractEventInp
 		return ContractEventResult{}, err
 	}
 	var out ContractEventResult
+	var metricsAfter []func()
 	err = a.inTx(ctx, func(q *dbgen.Queries) error {
+		metricsAfter = metricsAfter[:0] // a retried transaction counts once
 		if in.EventAccountID != "" && in.EventAccountID != in.AccountID {
 			// Another account's event naming this contract: as if it did not exist.
 			other, err := uuid.Parse(in.EventAccountID)
@@ -91,7 +96,11 @@ func (a *Activities) ApplyContractEvent(ctx context.Context, in ContractEventInp
 				return err
 			}
 		}
+		if in.Reconciled && in.Action == ActionRecord && in.Notable {
+			metricsAfter = append(metricsAfter, func() { metrics.ReconciliationMismatch(reconciledKind(in.Event)) })
+		}
 		if in.Reconciled && out.Status == EventProcessed {
+			metricsAfter = append(metricsAfter, func() { metrics.ReconciliationRepair(reconciledKind(in.Event)) })
 			if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorSystem, action: "reconciliation.repaired",
 				entityType: "contract", entityID: &cid, contractID: &cid,
 				data: map[string]any{"installment": in.Number, "asaas_payment_id": in.AsaasPaymentID, "event": in.Event,
@@ -99,9 +108,39 @@ func (a *Activities) ApplyContractEvent(ctx context.Context, in ContractEventInp
 				return err
 			}
 		}
-		return setOutcome(ctx, q, acct, in.EventKey, out.Status, out.Reason)
+		arrived, err := decideEvent(ctx, q, acct, in.EventKey, out.Status, out.Reason)
+		if !arrived.IsZero() {
+			metricsAfter = append(metricsAfter, func() { metrics.EventLag(time.Since(arrived)) })
+		}
+		if out.Status == EventRejected {
+			metricsAfter = append(metricsAfter, func() { metrics.WebhookDelivery("rejected") })
+		}
+		if out.Payment != nil && out.Payment.Created && in.Payment != nil {
+			metricsAfter = append(metricsAfter, func() { metrics.PaymentApplied(in.Payment.Origin) })
+		}
+		return err
 	})
+	if err == nil {
+		for _, count := range metricsAfter { // only what committed is counted
+			count()
+		}
+	}
 	return out, err
+}
+
+// reconciledKind names what reconciliation found, for its metrics.
+func reconciledKind(event string) string {
+	switch event {
+	case asaas.EventPaymentDeleted:
+		return "deleted"
+	case asaas.EventPaymentRestored:
+		return "restored"
+	case asaas.EventPaymentRefunded:
+		return "refunded"
+	case asaas.EventPaymentOverdue:
+		return "overdue"
+	}
+	return "paid"
 }
 
 func contractEventEffect(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in ContractEventInput) (ContractEventResult, error) {
@@ -131,9 +170,19 @@ func contractEventEffect(ctx context.Context, q *dbgen.Queries, acct, cid uuid.U
 
 // setOutcome records what became of a webhook event (no event: nothing to record).
 func setOutcome(ctx context.Context, q *dbgen.Queries, acct uuid.UUID, eventKey, status, reason string) error {
-	if eventKey == "" {
-		return nil
-	}
-	_, err := q.SetWebhookEventOutcome(ctx, dbgen.SetWebhookEventOutcomeParams{AccountID: acct, EventKey: eventKey, Status: status, Reason: &reason})
+	_, err := decideEvent(ctx, q, acct, eventKey, status, reason)
 	return err
+}
+
+// decideEvent is setOutcome, returning when the delivery arrived (zero when
+// there is no row, or it was decided before).
+func decideEvent(ctx context.Context, q *dbgen.Queries, acct uuid.UUID, eventKey, status, reason string) (time.Time, error) {
+	if eventKey == "" {
+		return time.Time{}, nil
+	}
+	arrived, err := q.DecideWebhookEvent(ctx, dbgen.DecideWebhookEventParams{AccountID: acct, EventKey: eventKey, Status: status, Reason: &reason})
+	if err != nil || len(arrived) == 0 {
+		return time.Time{}, err
+	}
+	return arrived[0], nil
 }

@@ -63,6 +63,46 @@ func (q *Queries) ClaimWebhookEventsToRelay(ctx context.Context, batch int32) ([
 	return items, nil
 }
 
+const decideWebhookEvent = `-- name: DecideWebhookEvent :many
+UPDATE webhook_events SET status = $1, reason = $2, processed_at = now(), relay_at = NULL
+WHERE account_id = $3 AND event_key = $4 AND status = 'received'
+RETURNING received_at
+`
+
+type DecideWebhookEventParams struct {
+	Status    string
+	Reason    *string
+	AccountID uuid.UUID
+	EventKey  string
+}
+
+// SetWebhookEventOutcome for the contract's decision, with when the delivery
+// arrived (the event-to-applied lag); no row when it was decided before.
+func (q *Queries) DecideWebhookEvent(ctx context.Context, arg DecideWebhookEventParams) ([]time.Time, error) {
+	rows, err := q.db.Query(ctx, decideWebhookEvent,
+		arg.Status,
+		arg.Reason,
+		arg.AccountID,
+		arg.EventKey,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []time.Time{}
+	for rows.Next() {
+		var received_at time.Time
+		if err := rows.Scan(&received_at); err != nil {
+			return nil, err
+		}
+		items = append(items, received_at)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getWebhookEventByKey = `-- name: GetWebhookEventByKey :one
 SELECT id, status, (status = 'received' AND relay_at IS NOT NULL AND relay_at <= now())::bool AS queued
 FROM webhook_events WHERE account_id = $1 AND event_key = $2

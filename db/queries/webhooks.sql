@@ -70,3 +70,10 @@ RETURNING e.id, e.account_id, e.event_key, e.raw, a.billing_enabled;
 -- The outcome is written once: a late retry of an activity cannot overwrite it.
 UPDATE webhook_events SET status = @status, reason = @reason, processed_at = now(), relay_at = NULL
 WHERE account_id = @account_id AND event_key = @event_key AND status = 'received';
+
+-- name: DecideWebhookEvent :many
+-- SetWebhookEventOutcome for the contract's decision, with when the delivery
+-- arrived (the event-to-applied lag); no row when it was decided before.
+UPDATE webhook_events SET status = @status, reason = @reason, processed_at = now(), relay_at = NULL
+WHERE account_id = @account_id AND event_key = @event_key AND status = 'received'
+RETURNING received_at;
