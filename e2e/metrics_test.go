@@ -43,7 +43,9 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	})
 
 	after := scrape()
-	delta := func(name string, labels ...string) float64 { return after.Value(name, labels...) - before.Value(name, labels...) }
+	delta := func(name string, labels ...string) float64 {
+		return after.Value(name, labels...) - before.Value(name, labels...)
+	}
 	assert.GreaterOrEqual(t, delta("billing_webhook_deliveries_total", "outcome", "accepted"), 4.0, "3 charges created and a payment")
 	assert.Equal(t, 1.0, delta("billing_webhook_deliveries_total", "outcome", "rejected"), "the forged event, rejected by the contract")
 	assert.Equal(t, 1.0, delta("billing_payments_applied_total", "origin", "gateway"))
