@@ -146,3 +146,20 @@ func TestMarkPaidOfAnotherAmountNeedsAllowDifference(t *testing.T) {
 	assert.Equal(t, []string{"ApplyPayment:1:manual:90:received"}, fake.callsWith("ApplyPayment"))
 	assert.Equal(t, "100", fake.applied[1].Expected.String())
 }
+
+// Before it completes, a contract asks Asaas about all its installments: a stray
+// charge of ours whose PAYMENT_CREATED never came (a create that timed out and
+// was applied later) is deleted instead of staying open for a second payment.
+func TestStrayChargeRetiredBeforeTheContractCompletes(t *testing.T) {
+	fake := newFake("100.00")
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "RECEIVED", Value: dec("100.00"), NetValue: dec("98.01")})
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_stray_1", Status: "PENDING", Value: dec("100.00")})
+	env := newContractEnv(t, fake)
+	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
+	env.ExecuteWorkflow(ContractWorkflow, input())
+
+	require.NoError(t, env.GetWorkflowError())
+	assert.Equal(t, []string{"CheckInstallments:[1]"}, fake.callsWith("CheckInstallments"))
+	assert.Equal(t, []string{"DeleteCharge:1"}, fake.callsWith("DeleteCharge"), "the stray charge is retired")
+	assert.Equal(t, []string{"CompleteContract"}, fake.callsWith("CompleteContract"))
+}

@@ -63,11 +63,13 @@ func TestAnotherAccountsEventChangesNothing(t *testing.T) {
 func TestLateEventWindowIs120Days(t *testing.T) {
 	require.Equal(t, 120*24*time.Hour, DefaultLateEventWindow)
 	fake := newFake("30.00")
-	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "30.00", "28.01"))
 	var closedAtDay119 bool
-	at(env, time.Hour+119*24*time.Hour, func() { closedAtDay119 = env.IsWorkflowCompleted() })
+	at(env, time.Hour+119*24*time.Hour, func() {
+		closedAtDay119 = env.IsWorkflowCompleted()
+		fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00")})
+	})
 	signal(env, time.Hour+119*24*time.Hour+time.Minute, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
 	env.ExecuteWorkflow(ContractWorkflow, input())
 
@@ -83,9 +85,11 @@ func TestLateEventWindowIs120Days(t *testing.T) {
 // landed after the cancel is deleted at Asaas, and then the workflow closes.
 func TestCancelledContractListensForLateEvents(t *testing.T) {
 	fake := newFake("50.00", "50.00")
-	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("50.00")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "50.00", "48.01"))
+	at(env, 10*24*time.Hour-time.Minute, func() {
+		fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("50.00")})
+	})
 	var cancel updateResult
 	update(env, 2*time.Hour, CancelUpdate, CancelRequest{Reason: "gave up"}, &cancel)
 	stray := payment(evCreated, 2, "PENDING", "50.00", "48.01")

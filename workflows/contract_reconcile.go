@@ -172,3 +172,34 @@ func (w *contractWorkflow) reconcileNow(ctx workflow.Context, _ ReconcileRequest
 	})
 	return out, err
 }
+
+// changeReconcileBeforeClosing: a contract asks Asaas about all its installments
+// before it completes or once it is cancelled.
+const changeReconcileBeforeClosing = "reconcile-before-closing"
+
+// reconcileBeforeClosing asks Asaas about every installment before the contract
+// completes, or once it is cancelled: a charge of ours the webhooks never told
+// about (a create that timed out and was applied later, whose PAYMENT_CREATED was
+// lost) must not stay open for a customer to pay twice, and a refund or payment
+// that was missed must be in the books before the contract closes. closes is
+// false when what it found leaves an installment to pay.
+func (w *contractWorkflow) reconcileBeforeClosing(ctx workflow.Context) (closes bool, err error) {
+	if workflow.GetVersion(ctx, changeReconcileBeforeClosing, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return true, nil
+	}
+	numbers := make([]int, 0, len(w.state.Installments))
+	for _, inst := range w.state.Installments {
+		if inst.ChargeID != "" {
+			numbers = append(numbers, inst.Number)
+		}
+	}
+	if _, err := w.reconcile(ctx, numbers); err != nil {
+		return false, err
+	}
+	for _, inst := range w.state.Installments {
+		if payable(inst.Status) {
+			return false, nil
+		}
+	}
+	return true, nil
+}

@@ -204,6 +204,9 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 		w.state.Status = StatusCancelled
 		w.state.CancelledAt = workflow.Now(ctx)
 		out.Cancelled = cancelled
+		if _, err := w.reconcileBeforeClosing(ctx); err != nil {
+			return err
+		}
 		w.upsertSearchAttributes(ctx)
 		return nil
 	})

@@ -377,6 +377,9 @@ func (w *contractWorkflow) maybeComplete(ctx workflow.Context) error {
 			return nil
 		}
 	}
+	if closes, err := w.reconcileBeforeClosing(ctx); err != nil || !closes {
+		return err
+	}
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.CompleteContract, activities.CompleteContractInput{ContractRef: w.ref()}).Get(ctx, nil); err != nil {
 		return err
 	}

@@ -130,8 +130,8 @@ func TestOverdueByTimerWhenNoEventCame(t *testing.T) {
 	assert.Equal(t, "open", beforeDue.Installments[0].Status)
 	assert.Equal(t, "overdue", afterDue.Installments[0].Status)
 	assert.Equal(t, []string{"MarkOverdue:[1]:timer"}, fake.callsWith("MarkOverdue"))
-	assert.Equal(t, []string{"CheckInstallments:[1]", "CheckInstallments:[1]", "CheckInstallments:[1]"}, fake.callsWith("CheckInstallments"),
-		"Asaas is asked before the installment is marked overdue (Jan 11, 05:00 UTC), then daily while it stays overdue (Jan 12 and 13) until it is paid")
+	assert.Equal(t, []string{"CheckInstallments:[1]", "CheckInstallments:[1]", "CheckInstallments:[1]", "CheckInstallments:[1]"}, fake.callsWith("CheckInstallments"),
+		"Asaas is asked before the installment is marked overdue (Jan 11, 05:00 UTC), then daily while it stays overdue (Jan 12 and 13) until it is paid, and once more before the contract completes")
 	assert.Equal(t, []string{"RecordEventOutcome:ignored:evt_PAYMENT_OVERDUE_OVERDUE_1"}, fake.callsWith("RecordEventOutcome"))
 	assert.Equal(t, []string{"ApplyPayment:1:gateway:50:received"}, fake.callsWith("ApplyPayment"))
 }
@@ -261,9 +261,12 @@ func TestRejectedChargeSurfacesAndInstallmentStaysPayable(t *testing.T) {
 
 func TestRefundWithinLateWindowAfterCompletion(t *testing.T) {
 	fake := newFake("30.00")
-	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00"), NetValue: decimal.RequireFromString("28.01")})
+	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "RECEIVED", Value: decimal.RequireFromString("30.00"), NetValue: decimal.RequireFromString("28.01")})
 	env := newContractEnv(t, fake)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "30.00", "28.01"))
+	at(env, 30*24*time.Hour-time.Minute, func() {
+		fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "REFUNDED", Value: decimal.RequireFromString("30.00"), NetValue: decimal.RequireFromString("28.01")})
+	})
 	signal(env, 30*24*time.Hour, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
 	signal(env, 31*24*time.Hour, payment(evRefunded, 1, "REFUNDED", "30.00", "28.01"))
 	env.ExecuteWorkflow(ContractWorkflow, input())
