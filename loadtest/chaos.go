@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -174,17 +173,12 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 			go func() { defer wg.Done(); markErr = b.markPaid(ctx, a.contract.id, a.number) }()
 			wg.Wait()
 			var refused *apiError
-			switch {
-			case errors.As(markErr, &refused) && refused.Status == http.StatusUnprocessableEntity && strings.Contains(refused.Body, "gateway-rejected"):
-				// The gateway was paid but its webhook had not arrived: Asaas refuses the
-				// receiveInCash and the API answers 422, not 409 (a known gap; the audit
-				// still checks the payment is applied once, from the webhook).
-				outcome(res.ManualOutcomes, "gateway first, mark-paid answered 422")
-			case errors.As(markErr, &refused) && refused.Status != http.StatusConflict:
+			// The only refusal a race may earn is 409 (the gateway's payment came
+			// first, its webhook late or not): anything else fails the run.
+			if errors.As(markErr, &refused) && refused.Status != http.StatusConflict {
 				return fmt.Errorf("mark %s#%d paid: %w", a.contract.id, a.number, markErr)
-			default:
-				outcome(res.ManualOutcomes, raceOutcome("gateway", payErr, "manual", markErr))
 			}
+			outcome(res.ManualOutcomes, raceOutcome("gateway", payErr, "manual", markErr))
 		case "cancel_race":
 			var wg sync.WaitGroup
 			var payErr, cancelErr error
