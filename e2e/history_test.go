@@ -48,14 +48,19 @@ func history(t *testing.T, s *stack, workflowID, runID string) *historypb.Histor
 
 // replayAndRecord replays the histories of this run's contract workflow with the
 // current code (a nondeterministic change fails here), and with -update-histories
-// keeps them under workflows/testdata/histories as <name>-one-hop-contract-run<n>,
-// where TestReplayRecordedHistories replays them on every later change. The
-// histories of the first event path (with webhook-event workflows) stay there
-// as they were recorded.
+// keeps them under workflows/testdata/histories as <name>-<recordedKind>-run<n>,
+// where TestReplayRecordedHistories replays them on every later change. Older
+// recordings (the first event path with webhook-event workflows, the one-hop
+// path before later version markers) stay there as they were recorded, so the
+// branches kept for running workflows stay guarded too.
+// recordedKind names this generation of recordings; it changes when the contract
+// workflow gains a version marker, so a new recording never overwrites an old one.
+const recordedKind = "closing-check-contract"
+
 func replayAndRecord(t *testing.T, s *stack, name, contractWorkflowID string) {
 	t.Helper()
 	ids := []string{contractWorkflowID}
-	record := map[string]string{contractWorkflowID: "one-hop-contract"}
+	record := map[string]string{contractWorkflowID: recordedKind}
 	replayer := worker.NewWorkflowReplayer()
 	workflows.Register(replayer)
 	logger := tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))
