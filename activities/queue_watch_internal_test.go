@@ -1,0 +1,66 @@
+package activities
+
+import (
+	"testing"
+
+	"billing/asaas"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestOurWebhooks(t *testing.T) {
+	ours := asaas.Webhook{ID: "ours", URL: "https://billing.example.com/webhooks/asaas"}
+	oursSlash := asaas.Webhook{ID: "ours-slash", URL: "https://billing.example.com/prefix/webhooks/asaas/"}
+	erp := asaas.Webhook{ID: "erp", URL: "https://erp.example.com/asaas/notify"}
+	proxied := asaas.Webhook{ID: "proxied", URL: "https://hooks.example.com/in/42"}
+	cases := []struct {
+		name  string
+		hooks []asaas.Webhook
+		want  []string
+	}{
+		{"ours among others", []asaas.Webhook{erp, ours}, []string{"ours"}},
+		{"ours under a prefix, trailing slash", []asaas.Webhook{oursSlash, erp}, []string{"ours-slash"}},
+		{"none is ours by its URL: all of them", []asaas.Webhook{erp, proxied}, []string{"erp", "proxied"}},
+		{"no webhook", nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, h := range ourWebhooks(tc.hooks) {
+				got = append(got, h.ID)
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestQueueSummary(t *testing.T) {
+	cases := []struct {
+		name                 string
+		hooks                []WebhookHealth
+		enabled, interrupted bool
+		penalized            int
+	}{
+		{"none configured", nil, false, false, 0},
+		{"one healthy", []WebhookHealth{{Enabled: true}}, true, false, 0},
+		{"one interrupted", []WebhookHealth{{Enabled: true}, {Enabled: true, Interrupted: true, Penalized: 15}}, true, true, 15},
+		{"disabled, failing", []WebhookHealth{{Penalized: 3}}, false, false, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			enabled, interrupted, penalized := queueSummary(tc.hooks)
+			assert.Equal(t, []any{tc.enabled, tc.interrupted, tc.penalized}, []any{enabled, interrupted, penalized})
+		})
+	}
+}
+
+func TestFindingKinds(t *testing.T) {
+	for event, kind := range map[string]string{
+		"PAYMENT_RECEIVED": "paid", "PAYMENT_CONFIRMED": "paid", "PAYMENT_DELETED": "deleted", "PAYMENT_CREATED": "deleted",
+		"PAYMENT_RESTORED": "restored", "PAYMENT_REFUNDED": "refunded", "PAYMENT_OVERDUE": "overdue", "PAYMENT_UPDATED": "other",
+	} {
+		assert.Equal(t, kind, RepairKind(event), event)
+	}
+	assert.Equal(t, "no_workflow", MismatchKind(NoRunningWorkflow))
+	assert.Equal(t, "contract", MismatchKind("a second payment pay_2 for a paid installment"))
+}
