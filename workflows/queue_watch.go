@@ -35,6 +35,7 @@ type QueueWatchResult struct {
 	NotReactivated string `json:",omitempty"`
 	// SweepID is the reconciliation the watch started ("" when none).
 	SweepID string `json:",omitempty"`
-	// Skipped says why the watch did nothing (the account has no usable Asaas settings).
+	// Skipped says why the watch did nothing (the account has no usable Asaas
+	// settings, or Asaas refuses its key).
 	Skipped string `json:",omitempty"`
 }

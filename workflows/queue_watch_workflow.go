@@ -25,8 +25,9 @@ func QueueWatchWorkflow(ctx workflow.Context, in QueueWatchInput) (QueueWatchRes
 	var health activities.QueueHealth
 	err := workflow.ExecuteActivity(watchActivity(ctx), a.CheckWebhookQueue, activities.QueueRef{AccountID: in.AccountID}).Get(ctx, &health)
 	switch failureType(err) {
-	case ErrTypeNotConfigured, ErrTypeNotFound:
+	case ErrTypeNotConfigured, ErrTypeNotFound, ErrTypeAsaasRejected: // no usable settings, or Asaas refuses the key
 		res.Skipped = failureText(err)
+		workflow.GetLogger(ctx).Warn("Asaas webhook queue not watched", "account", in.AccountID, "reason", res.Skipped)
 		return res, nil
 	}
 	if err != nil {

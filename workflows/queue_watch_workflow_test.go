@@ -86,6 +86,8 @@ func TestQueueWatch(t *testing.T) {
 			want: QueueWatchResult{Webhooks: 1, Interrupted: []string{"wh_2"}}},
 		{name: "no Asaas settings", checkErr: temporal.NewNonRetryableApplicationError("asaas not configured", ErrTypeNotConfigured, nil),
 			want: QueueWatchResult{Skipped: "asaas not configured"}},
+		{name: "Asaas refuses the key", checkErr: temporal.NewNonRetryableApplicationError("A chave de API informada não pertence a este ambiente", ErrTypeAsaasRejected, nil),
+			want: QueueWatchResult{Skipped: "A chave de API informada não pertence a este ambiente"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
