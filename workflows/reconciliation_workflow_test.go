@@ -125,7 +125,8 @@ func TestReconciliationAsksEveryContractFourAtATime(t *testing.T) {
 	assert.Equal(t, activities.ReconciliationCompleted, res.Status)
 	sort.Strings(f.asked)
 	assert.Equal(t, f.contracts, f.asked, "each contract once")
-	assert.Equal(t, DefaultReconcileConcurrency, f.maxInFlight, "never more than 4 at once towards Asaas")
+	assert.LessOrEqual(t, f.maxInFlight, DefaultReconcileConcurrency, "never more than 4 at once towards Asaas")
+	assert.Greater(t, f.maxInFlight, 1, "several at once")
 	require.NotNil(t, f.finished)
 	assert.False(t, f.finished.Failed)
 }
