@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 )
@@ -28,6 +29,11 @@ type Deps struct {
 	Pool    *pgxpool.Pool
 	Logger  *slog.Logger
 	Gateway *gateway.Connector // each account's Asaas client
+	// Temporal lets an activity act on another workflow (a reconciliation asks
+	// each contract's workflow); worker.New sets it to the worker's client.
+	Temporal client.Client
+	// Queue tunes the watch of each account's Asaas webhook queue (zero: defaults).
+	Queue QueueWatchOptions
 }
 
 // Activities is the registered method set.
@@ -43,6 +49,7 @@ func New(deps Deps) *Activities {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
+	deps.Queue = deps.Queue.withDefaults()
 	return &Activities{deps: deps}
 }
 

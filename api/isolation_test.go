@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -50,11 +51,12 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"name": "Link Acme", "billing_type": "PIX", "charge_type": "DETACHED", "value": "50.00"})
 	event := e.storeWebhookEvent(t, a.AccountID, storedEvent{"evt_acme_1", "PAYMENT_RECEIVED", "processed", 1}).String()
 	bill := e.storeBill(t, a.AccountID, "bill_acme", 1, "150.00", billEvent{"PAID", 1}).String()
+	recon := e.storeReconciliation(t, a.AccountID, time.Now(), nil).String()
 
 	tokenID := e.must(t, http.StatusOK, a.Token, "GET", "/v1/tokens", nil)["data"].([]any)[0].(map[string]any)["id"].(string)
 	secrets := []string{tokenID, a.Token, "ops@acme.test", a.AccountID.String(), a.UserID.String(), a.client, a.walletPayee, a.bankPayee, a.template,
 		a.contract, a.payout, "Cliente Exemplo", "Ana Souza", "Franquia", "Padrão 12x", "wxyz",
-		charge.ID, link["id"].(string), link["asaas_payment_link_id"].(string), "Link Acme", event, "evt_acme_1", bill, "bill_acme"}
+		charge.ID, link["id"].(string), link["asaas_payment_link_id"].(string), "Link Acme", event, "evt_acme_1", bill, "bill_acme", recon}
 	for _, id := range a.entries {
 		secrets = append(secrets, id.String())
 	}
@@ -66,7 +68,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		for _, path := range []string{"/v1/clients/" + a.client, "/v1/payees/" + a.walletPayee, "/v1/payees/" + a.bankPayee,
 			"/v1/templates/" + a.template, "/v1/contracts/" + a.contract, "/v1/payouts/" + a.payout, "/v1/settings/asaas",
 			"/v1/audit-events?limit=200", "/v1/payment-links/" + link["id"].(string), "/v1/webhook-events/" + event,
-			"/v1/bills/" + bill, "/v1/tokens"} {
+			"/v1/bills/" + bill, "/v1/tokens", "/v1/reconciliations/" + recon} {
 			r := e.call(t, a.Token, "GET", path, nil)
 			require.Equal(t, http.StatusOK, r.Code, "the owner reads %s: %s", path, r)
 			views = append(views, r.String())
@@ -79,7 +81,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"/v1/clients/": a.client, "/v1/payees/": a.walletPayee, "/v1/templates/": a.template,
 		"/v1/contracts/": a.contract, "/v1/payouts/": a.payout,
 		"/v1/payment-links/": link["id"].(string), "/v1/webhook-events/": event, "/v1/bills/": bill,
-		"/v1/tokens/": tokenID,
+		"/v1/tokens/": tokenID, "/v1/reconciliations/": recon,
 	}
 	// The installment {n} a route is called with: 1 (paid) unless it needs a live charge.
 	installmentFor := map[string]string{"GET /v1/contracts/{id}/installments/{n}/pix": "2", "GET /v1/contracts/{id}/installments/{n}/boleto": "2"}
@@ -123,10 +125,13 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"GET /v1/payment-links": {"/v1/payment-links?contract_id=" + a.contract, nil, http.StatusOK},
 		"POST /v1/payment-links": {"/v1/payment-links", map[string]any{"name": "Hijack", "billing_type": "PIX", "charge_type": "DETACHED",
 			"contract_id": a.contract, "installment": 2}, http.StatusUnprocessableEntity},
-		"GET /v1/webhook-events": {"/v1/webhook-events?type=PAYMENT_RECEIVED", nil, http.StatusOK},
-		"GET /v1/bills":          {"/v1/bills?status=PAID", nil, http.StatusOK},
-		"GET /v1/tokens":         {"/v1/tokens", nil, http.StatusOK},
-		"POST /v1/tokens":        {"/v1/tokens", map[string]any{"name": "Rival token"}, http.StatusCreated},
+		"GET /v1/webhook-events":  {"/v1/webhook-events?type=PAYMENT_RECEIVED", nil, http.StatusOK},
+		"GET /v1/bills":           {"/v1/bills?status=PAID", nil, http.StatusOK},
+		"GET /v1/tokens":          {"/v1/tokens", nil, http.StatusOK},
+		"POST /v1/tokens":         {"/v1/tokens", map[string]any{"name": "Rival token"}, http.StatusCreated},
+		"GET /v1/reconciliations": {"/v1/reconciliations", nil, http.StatusOK},
+		// Runs before the PUT (routes in order): the other account has no Asaas settings yet.
+		"POST /v1/reconciliations": {"/v1/reconciliations", nil, http.StatusConflict},
 	}
 	// The webhook receiver has no bearer token at all: its own tests (webhook_asaas_test.go)
 	// check that another account's webhook secret reaches nothing of this one.

@@ -31,6 +31,9 @@ type Deps struct {
 	Asaas AsaasConnectionTester
 	// Contracts runs the contract actions (activate, mark paid, cancel); nil: 501.
 	Contracts ContractEngine
+	// QueueWatch schedules an account's Asaas webhook queue watch when its settings
+	// are saved (nil: none here; the worker ensures every account's when it starts).
+	QueueWatch QueueWatchScheduler
 	// Gateway gives the account's Asaas client for the PIX QR code and payment links
 	// (nil: 501).
 	Gateway *gateway.Connector
@@ -141,6 +144,10 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.DELETE("/tokens/:id", s.revokeToken)
 
 	v1.GET("/users", s.listUsers)
+
+	v1.POST("/reconciliations", s.createReconciliation)
+	v1.GET("/reconciliations", s.listReconciliations)
+	v1.GET("/reconciliations/:id", s.getReconciliation)
 }
 
 // recovered answers a panic with a problem+json 500 (and logs it).

@@ -41,6 +41,8 @@ type settingsView struct {
 	WebhookSecretConfigured bool       `json:"webhook_secret_configured"`
 	UpdatedAt               *time.Time `json:"updated_at"`
 	UpdatedBy               *uuid.UUID `json:"updated_by"`
+	// WebhookQueue is the Asaas webhook queue's health (settings_queue.go).
+	WebhookQueue *webhookQueueView `json:"webhook_queue"`
 }
 
 func viewSettings(s *dbgen.AsaasSetting) settingsView {
@@ -63,12 +65,17 @@ type settingsInput struct {
 }
 
 func (s *Server) getSettings(c *gin.Context) {
-	row, err := dbgen.New(s.deps.Pool).GetAsaasSettings(c.Request.Context(), actor(c).AccountID)
+	ctx, q, accountID := c.Request.Context(), dbgen.New(s.deps.Pool), actor(c).AccountID
+	row, err := q.GetAsaasSettings(ctx, accountID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		s.reply(c, ok(viewSettings(nil)), nil)
 		return
 	}
-	s.reply(c, ok(viewSettings(&row)), err)
+	view := viewSettings(&row)
+	if err == nil {
+		view.WebhookQueue, err = webhookQueue(ctx, q, accountID)
+	}
+	s.reply(c, ok(view), err)
 }
 
 func (s *Server) putSettings(c *gin.Context) {
@@ -136,13 +143,20 @@ func (s *Server) putSettings(c *gin.Context) {
 		if err != nil {
 			return result{}, err
 		}
+		if err := s.ensureQueueWatch(ctx, accountID); err != nil {
+			return result{}, err
+		}
 		err = t.audit(ctx, "settings.asaas_updated", "asaas_settings", accountID, nil, map[string]any{
 			"environment":            env,
 			"api_key_changed":        in.APIKey != nil,
 			"api_key_last4":          row.ApiKeyLast4,
 			"webhook_secret_changed": in.WebhookSecret != nil,
 		})
-		return ok(settingsUpdatedView{viewSettings(&row), token}), err
+		view := viewSettings(&row)
+		if err == nil {
+			view.WebhookQueue, err = webhookQueue(ctx, t.Queries, accountID)
+		}
+		return ok(settingsUpdatedView{view, token}), err
 	})
 }
 

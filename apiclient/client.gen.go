@@ -564,6 +564,84 @@ func (e ReadinessStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReconciliationSource.
+const (
+	ReconciliationSourceOnDemand   ReconciliationSource = "on-demand"
+	ReconciliationSourceQueueSweep ReconciliationSource = "queue-sweep"
+)
+
+// Valid indicates whether the value is a known member of the ReconciliationSource enum.
+func (e ReconciliationSource) Valid() bool {
+	switch e {
+	case ReconciliationSourceOnDemand:
+		return true
+	case ReconciliationSourceQueueSweep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReconciliationStatus.
+const (
+	ReconciliationStatusCompleted ReconciliationStatus = "completed"
+	ReconciliationStatusFailed    ReconciliationStatus = "failed"
+	ReconciliationStatusRunning   ReconciliationStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the ReconciliationStatus enum.
+func (e ReconciliationStatus) Valid() bool {
+	switch e {
+	case ReconciliationStatusCompleted:
+		return true
+	case ReconciliationStatusFailed:
+		return true
+	case ReconciliationStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReconciliationReportSource.
+const (
+	ReconciliationReportSourceOnDemand   ReconciliationReportSource = "on-demand"
+	ReconciliationReportSourceQueueSweep ReconciliationReportSource = "queue-sweep"
+)
+
+// Valid indicates whether the value is a known member of the ReconciliationReportSource enum.
+func (e ReconciliationReportSource) Valid() bool {
+	switch e {
+	case ReconciliationReportSourceOnDemand:
+		return true
+	case ReconciliationReportSourceQueueSweep:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReconciliationReportStatus.
+const (
+	ReconciliationReportStatusCompleted ReconciliationReportStatus = "completed"
+	ReconciliationReportStatusFailed    ReconciliationReportStatus = "failed"
+	ReconciliationReportStatusRunning   ReconciliationReportStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the ReconciliationReportStatus enum.
+func (e ReconciliationReportStatus) Valid() bool {
+	switch e {
+	case ReconciliationReportStatusCompleted:
+		return true
+	case ReconciliationReportStatusFailed:
+		return true
+	case ReconciliationReportStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReportEntryKind.
 const (
 	ReportEntryKindFee        ReportEntryKind = "fee"
@@ -1673,6 +1751,106 @@ type Readiness struct {
 // ReadinessStatus defines model for Readiness.Status.
 type ReadinessStatus string
 
+// Reconciliation defines model for Reconciliation.
+type Reconciliation struct {
+	// ContractsDone Contracts that have answered (or could not): the progress.
+	ContractsDone int `json:"contracts_done"`
+
+	// ContractsTotal Contracts the run asks; null until it has listed them.
+	ContractsTotal *int `json:"contracts_total"`
+
+	// Error Why a failed run could not go on.
+	Error      *NullableString    `json:"error"`
+	FinishedAt *time.Time         `json:"finished_at"`
+	Id         openapi_types.UUID `json:"id"`
+
+	// InstallmentsChecked Installments the contracts asked Asaas about.
+	InstallmentsChecked int `json:"installments_checked"`
+	MismatchCount       int `json:"mismatch_count"`
+	RepairCount         int `json:"repair_count"`
+
+	// RequestedBy The user of an on-demand run; null for a queue sweep.
+	RequestedBy *NullableUUID `json:"requested_by"`
+
+	// Source POST /v1/reconciliations, or the account's queue watch.
+	Source     ReconciliationSource `json:"source"`
+	StartedAt  Timestamp            `json:"started_at"`
+	Status     ReconciliationStatus `json:"status"`
+	WorkflowId string               `json:"workflow_id"`
+}
+
+// ReconciliationSource POST /v1/reconciliations, or the account's queue watch.
+type ReconciliationSource string
+
+// ReconciliationStatus defines model for Reconciliation.Status.
+type ReconciliationStatus string
+
+// ReconciliationList defines model for ReconciliationList.
+type ReconciliationList struct {
+	Data       []Reconciliation `json:"data"`
+	NextCursor *NullableString  `json:"next_cursor"`
+}
+
+// ReconciliationMismatch A state Asaas holds that the contract could not take (or a contract that could not be asked), for a person to look at.
+type ReconciliationMismatch struct {
+	AsaasPaymentId *NullableString    `json:"asaas_payment_id"`
+	ContractId     openapi_types.UUID `json:"contract_id"`
+	Detail         string             `json:"detail"`
+
+	// Installment Null when not about one installment.
+	Installment *int `json:"installment"`
+}
+
+// ReconciliationRepair A state a contract took from Asaas that no webhook had told it (a payment so taken has origin reconciled).
+type ReconciliationRepair struct {
+	After          InstallmentStatus  `json:"after"`
+	AsaasPaymentId *NullableString    `json:"asaas_payment_id"`
+	Before         InstallmentStatus  `json:"before"`
+	ContractId     openapi_types.UUID `json:"contract_id"`
+
+	// Event The Asaas event the state stands for.
+	Event       string `json:"event"`
+	Installment *int   `json:"installment"`
+}
+
+// ReconciliationReport defines model for ReconciliationReport.
+type ReconciliationReport struct {
+	// ContractsDone Contracts that have answered (or could not): the progress.
+	ContractsDone int `json:"contracts_done"`
+
+	// ContractsTotal Contracts the run asks; null until it has listed them.
+	ContractsTotal *int `json:"contracts_total"`
+
+	// Error Why a failed run could not go on.
+	Error      *NullableString    `json:"error"`
+	FinishedAt *time.Time         `json:"finished_at"`
+	Id         openapi_types.UUID `json:"id"`
+
+	// InstallmentsChecked Installments the contracts asked Asaas about.
+	InstallmentsChecked int                      `json:"installments_checked"`
+	MismatchCount       int                      `json:"mismatch_count"`
+	Mismatches          []ReconciliationMismatch `json:"mismatches"`
+	RepairCount         int                      `json:"repair_count"`
+
+	// Repairs Contract by contract, as they answered.
+	Repairs []ReconciliationRepair `json:"repairs"`
+
+	// RequestedBy The user of an on-demand run; null for a queue sweep.
+	RequestedBy *NullableUUID `json:"requested_by"`
+
+	// Source POST /v1/reconciliations, or the account's queue watch.
+	Source     ReconciliationReportSource `json:"source"`
+	StartedAt  Timestamp                  `json:"started_at"`
+	Status     ReconciliationReportStatus `json:"status"`
+	WorkflowId string                     `json:"workflow_id"`
+}
+
+// ReconciliationReportSource POST /v1/reconciliations, or the account's queue watch.
+type ReconciliationReportSource string
+
+// ReconciliationReportStatus defines model for ReconciliationReport.Status.
+type ReconciliationReportStatus string
+
 // ReportEntry defines model for ReportEntry.
 type ReportEntry struct {
 	// Amount An amount that can be negative: a reversal entry (the negative twin of an entry
@@ -1697,12 +1875,15 @@ type ReportEntryKind string
 // Settings defines model for Settings.
 type Settings struct {
 	// ApiKey Masked.
-	ApiKey                  *string              `json:"api_key"`
-	Configured              bool                 `json:"configured"`
-	Environment             *SettingsEnvironment `json:"environment"`
-	UpdatedAt               *time.Time           `json:"updated_at"`
-	UpdatedBy               *NullableUUID        `json:"updated_by"`
-	WebhookSecretConfigured bool                 `json:"webhook_secret_configured"`
+	ApiKey      *string              `json:"api_key"`
+	Configured  bool                 `json:"configured"`
+	Environment *SettingsEnvironment `json:"environment"`
+	UpdatedAt   *time.Time           `json:"updated_at"`
+	UpdatedBy   *NullableUUID        `json:"updated_by"`
+
+	// WebhookQueue The Asaas webhook queue's health as last read; null until the queue watch has read it.
+	WebhookQueue            *WebhookQueue `json:"webhook_queue"`
+	WebhookSecretConfigured bool          `json:"webhook_secret_configured"`
 }
 
 // SettingsEnvironment defines model for Settings.Environment.
@@ -1726,12 +1907,15 @@ type SettingsInputEnvironment string
 // SettingsUpdated defines model for SettingsUpdated.
 type SettingsUpdated struct {
 	// ApiKey Masked.
-	ApiKey                  *string                     `json:"api_key"`
-	Configured              bool                        `json:"configured"`
-	Environment             *SettingsUpdatedEnvironment `json:"environment"`
-	UpdatedAt               *time.Time                  `json:"updated_at"`
-	UpdatedBy               *NullableUUID               `json:"updated_by"`
-	WebhookSecretConfigured bool                        `json:"webhook_secret_configured"`
+	ApiKey      *string                     `json:"api_key"`
+	Configured  bool                        `json:"configured"`
+	Environment *SettingsUpdatedEnvironment `json:"environment"`
+	UpdatedAt   *time.Time                  `json:"updated_at"`
+	UpdatedBy   *NullableUUID               `json:"updated_by"`
+
+	// WebhookQueue The Asaas webhook queue's health as last read; null until the queue watch has read it.
+	WebhookQueue            *WebhookQueue `json:"webhook_queue"`
+	WebhookSecretConfigured bool          `json:"webhook_secret_configured"`
 
 	// WebhookToken What Asaas must send as asaas-access-token: the webhook_secret sent and
 	// "-" and this account's id. Null when the request set no webhook secret.
@@ -2001,6 +2185,29 @@ type WebhookEventList struct {
 
 // WebhookEventStatus defines model for WebhookEventStatus.
 type WebhookEventStatus string
+
+// WebhookQueue The account's webhooks at Asaas that deliver to /webhooks/asaas (all of them
+// when none does), taken together. Asaas interrupts a queue after 15 failed
+// deliveries in a row and deletes the events it kept after 14 days; the queue
+// watch reactivates an interrupted queue when the API is healthy, then sweeps.
+type WebhookQueue struct {
+	CheckedAt Timestamp `json:"checked_at"`
+
+	// Enabled A webhook is enabled at Asaas (false also when none is configured).
+	Enabled bool `json:"enabled"`
+
+	// Interrupted Asaas has interrupted (paused) a queue.
+	Interrupted bool `json:"interrupted"`
+
+	// LastSweepAt When the latest reconciliation of the account that did not fail started (a sweep, or one run on demand).
+	LastSweepAt *time.Time `json:"last_sweep_at"`
+
+	// PenalizedRequestsCount Failed deliveries Asaas counts in a row (the most of the webhooks).
+	PenalizedRequestsCount int `json:"penalized_requests_count"`
+
+	// ReactivatedAt When the queue watch last reactivated the queue.
+	ReactivatedAt *time.Time `json:"reactivated_at"`
+}
 
 // Archived defines model for Archived.
 type Archived string
@@ -2414,6 +2621,30 @@ type GetPayoutReportParamsFormat string
 
 // GetPayoutReportParamsDialect defines parameters for GetPayoutReport.
 type GetPayoutReportParamsDialect string
+
+// ListReconciliationsParams defines parameters for ListReconciliations.
+type ListReconciliationsParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next_cursor of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateReconciliationParams defines parameters for CreateReconciliation.
+type CreateReconciliationParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
 
 // ListTemplatesParams defines parameters for ListTemplates.
 type ListTemplatesParams struct {
@@ -3086,7 +3317,36 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayout(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListReconciliations The account's reconciliations, newest first (on demand and the queue sweeps)
+	//
+	// Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
+	ListReconciliations(ctx context.Context, params *ListReconciliationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateReconciliation Reconcile the account with Asaas now (runs in the background)
+	//
+	// Starts a run, workflow reconciliation/<id>: it lists the account's active
+	// contracts (and any other with an installment that can still be paid) and asks
+	// each contract's workflow to reconcile (4 contracts at a time): the contract asks
+	// Asaas about its installments and takes what no webhook told it, with payment
+	// origin reconciled. A contract without a running workflow is a mismatch. Answers
+	// 202 with the run (status running); GET /v1/reconciliations/{id} shows its
+	// progress and, once completed, each repair and mismatch. Writes
+	// reconciliation.started (and, when the run ends, reconciliation.completed) audit
+	// events. 409 when the account has no Asaas settings. Nothing to send: no body,
+	// or an empty JSON object.
+	//
+	// Corresponds with POST /v1/reconciliations (the `CreateReconciliation` operationId).
+	CreateReconciliation(ctx context.Context, params *CreateReconciliationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReconciliation A reconciliation's progress and report (each repair and mismatch)
+	//
+	// Corresponds with GET /v1/reconciliations/{id} (the `GetReconciliation` operationId).
+	GetReconciliation(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAsaasSettings The account's Asaas settings (API key masked, secrets never shown)
+	//
+	// webhook_queue is the health of the account's Asaas webhook queue as the queue
+	// watch last read it (every QUEUE_WATCH_EVERY), null until it has.
 	//
 	// Corresponds with GET /v1/settings/asaas (the `GetAsaasSettings` operationId).
 	GetAsaasSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3096,6 +3356,9 @@ type ClientInterface interface {
 	// api_key and environment are required the first time; afterwards an omitted field
 	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// Saving the settings creates (or sets the interval of) the account's queue watch,
+	// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+	// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 	// The webhook token (what to paste in Asaas as the webhook's authentication token)
 	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
 	// digits; it is in this answer only. It can never be another account's token, so
@@ -3111,6 +3374,9 @@ type ClientInterface interface {
 	// api_key and environment are required the first time; afterwards an omitted field
 	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// Saving the settings creates (or sets the interval of) the account's queue watch,
+	// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+	// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 	// The webhook token (what to paste in Asaas as the webhook's authentication token)
 	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
 	// digits; it is in this answer only. It can never be another account's token, so
@@ -4089,7 +4355,66 @@ func (c *HTTPClient) GetPayout(ctx context.Context, id Id, reqEditors ...Request
 	return c.Client.Do(req)
 }
 
+// ListReconciliations The account's reconciliations, newest first (on demand and the queue sweeps)
+//
+// Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
+func (c *HTTPClient) ListReconciliations(ctx context.Context, params *ListReconciliationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListReconciliationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateReconciliation Reconcile the account with Asaas now (runs in the background)
+//
+// Starts a run, workflow reconciliation/<id>: it lists the account's active
+// contracts (and any other with an installment that can still be paid) and asks
+// each contract's workflow to reconcile (4 contracts at a time): the contract asks
+// Asaas about its installments and takes what no webhook told it, with payment
+// origin reconciled. A contract without a running workflow is a mismatch. Answers
+// 202 with the run (status running); GET /v1/reconciliations/{id} shows its
+// progress and, once completed, each repair and mismatch. Writes
+// reconciliation.started (and, when the run ends, reconciliation.completed) audit
+// events. 409 when the account has no Asaas settings. Nothing to send: no body,
+// or an empty JSON object.
+//
+// Corresponds with POST /v1/reconciliations (the `CreateReconciliation` operationId).
+func (c *HTTPClient) CreateReconciliation(ctx context.Context, params *CreateReconciliationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReconciliationRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReconciliation A reconciliation's progress and report (each repair and mismatch)
+//
+// Corresponds with GET /v1/reconciliations/{id} (the `GetReconciliation` operationId).
+func (c *HTTPClient) GetReconciliation(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReconciliationRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAsaasSettings The account's Asaas settings (API key masked, secrets never shown)
+//
+// webhook_queue is the health of the account's Asaas webhook queue as the queue
+// watch last read it (every QUEUE_WATCH_EVERY), null until it has.
 //
 // Corresponds with GET /v1/settings/asaas (the `GetAsaasSettings` operationId).
 func (c *HTTPClient) GetAsaasSettings(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4109,6 +4434,9 @@ func (c *HTTPClient) GetAsaasSettings(ctx context.Context, reqEditors ...Request
 // api_key and environment are required the first time; afterwards an omitted field
 // keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// Saving the settings creates (or sets the interval of) the account's queue watch,
+// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 // The webhook token (what to paste in Asaas as the webhook's authentication token)
 // is the webhook_secret sent followed by "-" and this account's id in 32 hex
 // digits; it is in this answer only. It can never be another account's token, so
@@ -4134,6 +4462,9 @@ func (c *HTTPClient) PutAsaasSettingsWithBody(ctx context.Context, contentType s
 // api_key and environment are required the first time; afterwards an omitted field
 // keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// Saving the settings creates (or sets the interval of) the account's queue watch,
+// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 // The webhook token (what to paste in Asaas as the webhook's authentication token)
 // is the webhook_secret sent followed by "-" and this account's id in 32 hex
 // digits; it is in this answer only. It can never be another account's token, so
@@ -6471,6 +6802,148 @@ func NewGetPayoutRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListReconciliationsRequest constructs an http.Request for the ListReconciliations method
+func NewListReconciliationsRequest(server string, params *ListReconciliationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reconciliations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateReconciliationRequest constructs an http.Request for the CreateReconciliation method
+func NewCreateReconciliationRequest(server string, params *CreateReconciliationParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reconciliations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetReconciliationRequest constructs an http.Request for the GetReconciliation method
+func NewGetReconciliationRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/reconciliations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAsaasSettingsRequest constructs an http.Request for the GetAsaasSettings method
 func NewGetAsaasSettingsRequest(server string) (*http.Request, error) {
 	var err error
@@ -7681,7 +8154,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayoutWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetPayoutResponse, error)
 
+	// ListReconciliationsWithResponse The account's reconciliations, newest first (on demand and the queue sweeps)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
+	ListReconciliationsWithResponse(ctx context.Context, params *ListReconciliationsParams, reqEditors ...RequestEditorFn) (*ListReconciliationsResponse, error)
+
+	// CreateReconciliationWithResponse Reconcile the account with Asaas now (runs in the background)
+	//
+	// Starts a run, workflow reconciliation/<id>: it lists the account's active
+	// contracts (and any other with an installment that can still be paid) and asks
+	// each contract's workflow to reconcile (4 contracts at a time): the contract asks
+	// Asaas about its installments and takes what no webhook told it, with payment
+	// origin reconciled. A contract without a running workflow is a mismatch. Answers
+	// 202 with the run (status running); GET /v1/reconciliations/{id} shows its
+	// progress and, once completed, each repair and mismatch. Writes
+	// reconciliation.started (and, when the run ends, reconciliation.completed) audit
+	// events. 409 when the account has no Asaas settings. Nothing to send: no body,
+	// or an empty JSON object.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/reconciliations (the `CreateReconciliation` operationId).
+	CreateReconciliationWithResponse(ctx context.Context, params *CreateReconciliationParams, reqEditors ...RequestEditorFn) (*CreateReconciliationResponse, error)
+
+	// GetReconciliationWithResponse A reconciliation's progress and report (each repair and mismatch)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/reconciliations/{id} (the `GetReconciliation` operationId).
+	GetReconciliationWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetReconciliationResponse, error)
+
 	// GetAsaasSettingsWithResponse The account's Asaas settings (API key masked, secrets never shown)
+	//
+	// webhook_queue is the health of the account's Asaas webhook queue as the queue
+	// watch last read it (every QUEUE_WATCH_EVERY), null until it has.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7693,6 +8201,9 @@ type ClientWithResponsesInterface interface {
 	// api_key and environment are required the first time; afterwards an omitted field
 	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// Saving the settings creates (or sets the interval of) the account's queue watch,
+	// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+	// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 	// The webhook token (what to paste in Asaas as the webhook's authentication token)
 	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
 	// digits; it is in this answer only. It can never be another account's token, so
@@ -7708,6 +8219,9 @@ type ClientWithResponsesInterface interface {
 	// api_key and environment are required the first time; afterwards an omitted field
 	// keeps its stored value. The API key is stored encrypted; the webhook token only
 	// as a hash. Writes a settings.asaas_updated audit event (without secrets).
+	// Saving the settings creates (or sets the interval of) the account's queue watch,
+	// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+	// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 	// The webhook token (what to paste in Asaas as the webhook's authentication token)
 	// is the webhook_secret sent followed by "-" and this account's id in 32 hex
 	// digits; it is in this answer only. It can never be another account's token, so
@@ -10875,6 +11389,325 @@ func (r GetPayoutResponse) ContentType() string {
 	return ""
 }
 
+// ListReconciliationsResponse401Headers the declared response headers of an HTTP 401 response for ListReconciliations
+type ListReconciliationsResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// ListReconciliationsResponse429Headers the declared response headers of an HTTP 429 response for ListReconciliations
+type ListReconciliationsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ListReconciliationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReconciliationList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListReconciliationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListReconciliationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListReconciliationsResponse) GetJSON200() *ReconciliationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListReconciliationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListReconciliationsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListReconciliationsResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListReconciliationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListReconciliationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListReconciliationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListReconciliationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListReconciliationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListReconciliationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateReconciliationResponse202Headers the declared response headers of an HTTP 202 response for CreateReconciliation
+type CreateReconciliationResponse202Headers struct {
+	IdempotentReplayed *string
+}
+
+// CreateReconciliationResponse401Headers the declared response headers of an HTTP 401 response for CreateReconciliation
+type CreateReconciliationResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// CreateReconciliationResponse429Headers the declared response headers of an HTTP 429 response for CreateReconciliation
+type CreateReconciliationResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CreateReconciliationResponse503Headers the declared response headers of an HTTP 503 response for CreateReconciliation
+type CreateReconciliationResponse503Headers struct {
+	RetryAfter int
+}
+
+type CreateReconciliationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ReconciliationReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON501 the response for an HTTP 501 `application/problem+json` response
+	ApplicationproblemJSON501 *NotImplemented
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *CreateReconciliationResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateReconciliationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateReconciliationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateReconciliationResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateReconciliationResponse) GetJSON202() *ReconciliationReport {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON501 returns the response for an HTTP 501 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON501() *NotImplemented {
+	return r.ApplicationproblemJSON501
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateReconciliationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateReconciliationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateReconciliationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateReconciliationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateReconciliationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReconciliationResponse401Headers the declared response headers of an HTTP 401 response for GetReconciliation
+type GetReconciliationResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// GetReconciliationResponse429Headers the declared response headers of an HTTP 429 response for GetReconciliation
+type GetReconciliationResponse429Headers struct {
+	RetryAfter *int
+}
+
+type GetReconciliationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReconciliationReport
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReconciliationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReconciliationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReconciliationResponse) GetJSON200() *ReconciliationReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReconciliationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetReconciliationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReconciliationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetReconciliationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReconciliationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReconciliationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReconciliationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReconciliationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReconciliationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAsaasSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetAsaasSettings
 type GetAsaasSettingsResponse401Headers struct {
 	WWWAuthenticate string
@@ -10949,6 +11782,11 @@ type PutAsaasSettingsResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PutAsaasSettingsResponse503Headers the declared response headers of an HTTP 503 response for PutAsaasSettings
+type PutAsaasSettingsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type PutAsaasSettingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10967,9 +11805,11 @@ type PutAsaasSettingsResponse struct {
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *NotConfigured
+	ApplicationproblemJSON503 *Problem
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutAsaasSettingsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutAsaasSettingsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11008,7 +11848,7 @@ func (r PutAsaasSettingsResponse) GetApplicationproblemJSON500() *InternalError 
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r PutAsaasSettingsResponse) GetApplicationproblemJSON503() *NotConfigured {
+func (r PutAsaasSettingsResponse) GetApplicationproblemJSON503() *Problem {
 	return r.ApplicationproblemJSON503
 }
 
@@ -12895,7 +13735,60 @@ func (c *ClientWithResponses) GetPayoutWithResponse(ctx context.Context, id Id, 
 	return ParseGetPayoutResponse(rsp)
 }
 
+// ListReconciliationsWithResponse The account's reconciliations, newest first (on demand and the queue sweeps)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
+func (c *ClientWithResponses) ListReconciliationsWithResponse(ctx context.Context, params *ListReconciliationsParams, reqEditors ...RequestEditorFn) (*ListReconciliationsResponse, error) {
+	rsp, err := c.ListReconciliations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListReconciliationsResponse(rsp)
+}
+
+// CreateReconciliationWithResponse Reconcile the account with Asaas now (runs in the background)
+//
+// Starts a run, workflow reconciliation/<id>: it lists the account's active
+// contracts (and any other with an installment that can still be paid) and asks
+// each contract's workflow to reconcile (4 contracts at a time): the contract asks
+// Asaas about its installments and takes what no webhook told it, with payment
+// origin reconciled. A contract without a running workflow is a mismatch. Answers
+// 202 with the run (status running); GET /v1/reconciliations/{id} shows its
+// progress and, once completed, each repair and mismatch. Writes
+// reconciliation.started (and, when the run ends, reconciliation.completed) audit
+// events. 409 when the account has no Asaas settings. Nothing to send: no body,
+// or an empty JSON object.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/reconciliations (the `CreateReconciliation` operationId).
+func (c *ClientWithResponses) CreateReconciliationWithResponse(ctx context.Context, params *CreateReconciliationParams, reqEditors ...RequestEditorFn) (*CreateReconciliationResponse, error) {
+	rsp, err := c.CreateReconciliation(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReconciliationResponse(rsp)
+}
+
+// GetReconciliationWithResponse A reconciliation's progress and report (each repair and mismatch)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/reconciliations/{id} (the `GetReconciliation` operationId).
+func (c *ClientWithResponses) GetReconciliationWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetReconciliationResponse, error) {
+	rsp, err := c.GetReconciliation(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReconciliationResponse(rsp)
+}
+
 // GetAsaasSettingsWithResponse The account's Asaas settings (API key masked, secrets never shown)
+//
+// webhook_queue is the health of the account's Asaas webhook queue as the queue
+// watch last read it (every QUEUE_WATCH_EVERY), null until it has.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -12913,6 +13806,9 @@ func (c *ClientWithResponses) GetAsaasSettingsWithResponse(ctx context.Context, 
 // api_key and environment are required the first time; afterwards an omitted field
 // keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// Saving the settings creates (or sets the interval of) the account's queue watch,
+// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 // The webhook token (what to paste in Asaas as the webhook's authentication token)
 // is the webhook_secret sent followed by "-" and this account's id in 32 hex
 // digits; it is in this answer only. It can never be another account's token, so
@@ -12934,6 +13830,9 @@ func (c *ClientWithResponses) PutAsaasSettingsWithBodyWithResponse(ctx context.C
 // api_key and environment are required the first time; afterwards an omitted field
 // keeps its stored value. The API key is stored encrypted; the webhook token only
 // as a hash. Writes a settings.asaas_updated audit event (without secrets).
+// Saving the settings creates (or sets the interval of) the account's queue watch,
+// the Temporal Schedule asaas-queue/<accountId>; the settings are saved only when
+// Temporal takes it (otherwise 503 with Retry-After, nothing saved).
 // The webhook token (what to paste in Asaas as the webhook's authentication token)
 // is the webhook_secret sent followed by "-" and this account's id in 32 hex
 // digits; it is in this answer only. It can never be another account's token, so
@@ -15944,6 +16843,313 @@ func ParseGetPayoutResponse(rsp *http.Response) (*GetPayoutResponse, error) {
 	return response, nil
 }
 
+// ParseListReconciliationsResponse parses an HTTP response from a ListReconciliationsWithResponse call
+func ParseListReconciliationsResponse(rsp *http.Response) (*ListReconciliationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListReconciliationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReconciliationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListReconciliationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListReconciliationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateReconciliationResponse parses an HTTP response from a CreateReconciliationWithResponse call
+func ParseCreateReconciliationResponse(rsp *http.Response) (*CreateReconciliationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateReconciliationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ReconciliationReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers CreateReconciliationResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateReconciliationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateReconciliationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateReconciliationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReconciliationResponse parses an HTTP response from a GetReconciliationWithResponse call
+func ParseGetReconciliationResponse(rsp *http.Response) (*GetReconciliationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReconciliationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReconciliationReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetReconciliationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetReconciliationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAsaasSettingsResponse parses an HTTP response from a GetAsaasSettingsWithResponse call
 func ParseGetAsaasSettingsResponse(rsp *http.Response) (*GetAsaasSettingsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16068,7 +17274,7 @@ func ParsePutAsaasSettingsResponse(rsp *http.Response) (*PutAsaasSettingsRespons
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest NotConfigured
+		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -16087,6 +17293,16 @@ func ParsePutAsaasSettingsResponse(rsp *http.Response) (*PutAsaasSettingsRespons
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutAsaasSettingsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -45,6 +46,9 @@ var Vars = []Var{
 	{"TRUSTED_PROXIES", "", "Comma-separated IPs or CIDRs of the reverse proxies in front of the API: their `X-Forwarded-For` names the client (for throttling). Empty: the client is the connection's address."},
 	{"TEMPORAL_UI_URL", "http://127.0.0.1:8233", "Base URL of the Temporal Web UI: the console links each contract to its workflow there."},
 	{"PUBLIC_URL", "", "Base URL Asaas and browsers reach this service at (e.g. `https://billing.example.com`): the console shows `<PUBLIC_URL>/webhooks/asaas` to paste into Asaas. Empty: the URL the browser used."},
+	{"QUEUE_WATCH_EVERY", "10m", "How often the worker reads each account's Asaas webhook queue (a Temporal Schedule per account, `asaas-queue/<accountId>`): an interrupted queue is reactivated when the API is healthy, and the account is swept (a Go duration)."},
+	{"QUEUE_SWEEP_EVERY", "24h", "The queue watch sweeps an account (asks Asaas about every open installment) when its last reconciliation started longer ago than this, even if its queue never paused (a Go duration)."},
+	{"API_HEALTH_URL", "http://127.0.0.1:8080/readyz", "The worker asks this URL (the API's `/readyz`) for a 200 before it reactivates an interrupted Asaas queue."},
 	{"LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"LOG_FORMAT", "text", "text (readable) or json."},
 }
@@ -75,6 +79,9 @@ type Config struct {
 	AuthFailureLimit  int
 	AuthFailureWindow time.Duration
 	TrustedProxies    []string // nil when unset
+	QueueWatchEvery   time.Duration
+	QueueSweepEvery   time.Duration
+	APIHealthURL      string
 }
 
 // Default returns the name's documented default.
@@ -113,6 +120,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PublicURL:         strings.TrimRight(get("PUBLIC_URL"), "/"),
 		LogLevel:          strings.ToLower(get("LOG_LEVEL")),
 		LogFormat:         strings.ToLower(get("LOG_FORMAT")),
+		APIHealthURL:      get("API_HEALTH_URL"),
 	}
 	var err error
 	if c.SimRetryBase, err = time.ParseDuration(get("ASAAS_SIM_RETRY_BASE")); err != nil || c.SimRetryBase <= 0 {
@@ -131,6 +139,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.WorkerMetricsAddr); err != nil {
 		errs = append(errs, "WORKER_METRICS_ADDR must be host:port such as 127.0.0.1:8092 or :8092")
+	}
+	if c.QueueWatchEvery, err = time.ParseDuration(get("QUEUE_WATCH_EVERY")); err != nil || c.QueueWatchEvery < time.Second {
+		errs = append(errs, "QUEUE_WATCH_EVERY must be a duration of at least 1s, such as 10m")
+	}
+	if c.QueueSweepEvery, err = time.ParseDuration(get("QUEUE_SWEEP_EVERY")); err != nil || c.QueueSweepEvery <= 0 {
+		errs = append(errs, "QUEUE_SWEEP_EVERY must be a positive duration such as 24h")
+	}
+	if u, err := url.Parse(c.APIHealthURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, "API_HEALTH_URL must be an http or https URL such as http://127.0.0.1:8080/readyz")
 	}
 	if c.TrustedProxies, err = parseProxies(get("TRUSTED_PROXIES")); err != nil {
 		errs = append(errs, err.Error())

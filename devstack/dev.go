@@ -147,6 +147,7 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
 	srv := api.NewServer(api.Deps{Pool: pool, Temporal: tc, Logger: logger.With("component", "api"), SecretKey: cfg.SecretKey,
 		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
+		QueueWatch:     api.TemporalQueueWatch{Client: tc, Every: cfg.QueueWatchEvery},
 		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
 		TrustedProxies: cfg.TrustedProxies})
 	cfg.TemporalUIURL = temporalUIURL(cfg)
@@ -158,7 +159,10 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer) error {
 	// client is shared) are the process's, served on the API's /metrics; no
 	// WORKER_METRICS_ADDR server is started.
 	g.Go(func() error {
-		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector})
+		// The queue watch asks this API's /readyz before reactivating a queue.
+		queue := activities.QueueWatchOptions{HealthURL: "http://" + apiLn.Addr().String() + "/readyz", SweepEvery: cfg.QueueSweepEvery}
+		go worker.EnsureQueueWatches(runCtx, pool, tc, cfg.QueueWatchEvery, logger.With("component", "worker"))
+		return worker.Run(runCtx, tc, activities.Deps{Pool: pool, Logger: logger.With("component", "worker"), Gateway: connector, Queue: queue})
 	})
 	printBanner(out, cfg, apiLn.Addr().String(), simulated, demo, wallets)
 

@@ -24,6 +24,7 @@ import (
 	"billing/testenv"
 	"billing/webhooks"
 	"billing/worker"
+	"billing/workflows"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -70,6 +71,10 @@ type stackOptions struct {
 	apiPool     func(direct *pgxpool.Pool) *pgxpool.Pool
 	apiTemporal func(direct client.Client) client.Client
 	webhooks    webhooks.Options
+	// simGate wraps the simulator's handler (to hold or fail some calls); healthURL
+	// is what the queue watch asks before reactivating a queue ("": the API's /readyz).
+	simGate   func(http.Handler) http.Handler
+	healthURL string
 }
 
 func newStackOf(t *testing.T, o stackOptions) *stack {
@@ -85,7 +90,11 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 	}
 	s.sim = asaassim.New(simOpts)
 	t.Cleanup(s.sim.Close)
-	simSrv := httptest.NewServer(s.sim.Handler())
+	simHandler := s.sim.Handler()
+	if o.simGate != nil {
+		simHandler = o.simGate(simHandler)
+	}
+	simSrv := httptest.NewServer(simHandler)
 	t.Cleanup(simSrv.Close)
 	s.simURL = simSrv.URL
 
@@ -96,7 +105,8 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 		engine.WithActionWait(actionWait)
 	}
 	srv := api.NewServer(api.Deps{Pool: apiPool, Temporal: apiTemporal, Logger: logger, SecretKey: secretKey,
-		Asaas: connector, Gateway: connector, Contracts: engine, Webhooks: o.webhooks})
+		Asaas: connector, Gateway: connector, Contracts: engine, Webhooks: o.webhooks,
+		QueueWatch: api.TemporalQueueWatch{Client: apiTemporal, Every: 10 * time.Minute}})
 	// Every request to the API (the test's and the simulator's webhooks) and every
 	// answer is checked against the OpenAPI document the API serves.
 	apiSrv := httptest.NewServer(checkedAPI(t).Handler(srv.Handler(), t.Errorf))
@@ -106,13 +116,22 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 	go srv.RunWebhookRelay(relayCtx)
 	s.apiURL = apiSrv.URL
 
-	w := worker.New(s.tc, activities.Deps{Pool: s.pool, Logger: logger, Gateway: connector})
+	healthURL := o.healthURL
+	if healthURL == "" {
+		healthURL = s.apiURL + "/readyz"
+	}
+	w := worker.New(s.tc, activities.Deps{Pool: s.pool, Logger: logger, Gateway: connector,
+		Queue: activities.QueueWatchOptions{HealthURL: healthURL}})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 
 	p, err := tenant.CreateAccount(context.Background(), s.pool, "Acme", "ops@acme.test", "Ops", true)
 	require.NoError(t, err)
 	s.token, s.account = p.Token, p.Account.ID
+	t.Cleanup(func() { // saving the settings scheduled the account's queue watch
+		ctx := context.Background()
+		_ = s.tc.ScheduleClient().GetHandle(ctx, workflows.QueueWatchScheduleID(s.account.String())).Delete(ctx)
+	})
 	s.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Acme at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")})
 	require.NoError(t, err)
 	s.wallet = s.sim.CreateAccount("Agent's wallet")

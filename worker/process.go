@@ -38,5 +38,7 @@ func RunProcess(ctx context.Context, cfg config.Config, logger *slog.Logger) err
 		return err
 	}
 	logger.Info("polling", "task_queue", workflows.TaskQueue)
-	return Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger, Gateway: gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)})
+	go EnsureQueueWatches(ctx, pool, tc, cfg.QueueWatchEvery, logger)
+	return Run(ctx, tc, activities.Deps{Pool: pool, Logger: logger, Gateway: gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL),
+		Queue: activities.QueueWatchOptions{HealthURL: cfg.APIHealthURL, SweepEvery: cfg.QueueSweepEvery}})
 }

@@ -21,6 +21,9 @@ func New(c client.Client, deps activities.Deps) sdkworker.Worker {
 		MaxConcurrentActivityTaskPollers: 8,
 	})
 	workflows.Register(w)
+	if deps.Temporal == nil {
+		deps.Temporal = c // a reconciliation asks each contract's workflow
+	}
 	activities.Register(w, deps)
 	return w
 }

@@ -12,4 +12,6 @@ const TaskQueue = "billing"
 func Register(w worker.WorkflowRegistry) {
 	w.RegisterWorkflow(ContractWorkflow)
 	w.RegisterWorkflow(AsaasEventWorkflow)
+	w.RegisterWorkflow(QueueWatchWorkflow)
+	w.RegisterWorkflow(ReconciliationWorkflow)
 }

@@ -65,6 +65,7 @@ func apiDeps(cfg config.Config, pool *pgxpool.Pool, tc client.Client, logger *sl
 	connector := gateway.NewConnector(cfg.SecretKey, cfg.AsaasBaseURL)
 	return api.Deps{Pool: pool, Temporal: tc, Logger: logger, SecretKey: cfg.SecretKey,
 		Asaas: connector, Contracts: api.NewTemporalContracts(pool, tc), Gateway: connector,
+		QueueWatch:     api.TemporalQueueWatch{Client: tc, Every: cfg.QueueWatchEvery},
 		Throttle:       api.ThrottleLimits{Failures: cfg.AuthFailureLimit, Window: cfg.AuthFailureWindow},
 		TrustedProxies: cfg.TrustedProxies}
 }

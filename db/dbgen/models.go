@@ -253,6 +253,42 @@ type Payout struct {
 	CreatedAt  time.Time
 }
 
+type Reconciliation struct {
+	ID             uuid.UUID
+	AccountID      uuid.UUID
+	Source         string
+	RequestedBy    *uuid.UUID
+	Status         string
+	WorkflowID     string
+	ContractsTotal *int32
+	Error          *string
+	StartedAt      time.Time
+	FinishedAt     *time.Time
+}
+
+type ReconciliationContract struct {
+	AccountID        uuid.UUID
+	ReconciliationID uuid.UUID
+	ContractID       uuid.UUID
+	Status           string
+	Checked          int32
+	FinishedAt       *time.Time
+}
+
+type ReconciliationFinding struct {
+	AccountID        uuid.UUID
+	ReconciliationID uuid.UUID
+	ContractID       uuid.UUID
+	Kind             string
+	Position         int32
+	Installment      *int32
+	AsaasPaymentID   *string
+	Event            *string
+	BeforeStatus     *string
+	AfterStatus      *string
+	Detail           *string
+}
+
 type SplitEntry struct {
 	ID              uuid.UUID
 	AccountID       uuid.UUID
@@ -318,4 +354,15 @@ type WebhookEvent struct {
 	ContractID    *uuid.UUID
 	RelayAt       *time.Time
 	RelayAttempts int32
+}
+
+type WebhookQueueHealth struct {
+	AccountID              uuid.UUID
+	WebhookIds             []string
+	Enabled                bool
+	Interrupted            bool
+	PenalizedRequestsCount int32
+	CheckedAt              time.Time
+	ReactivatedAt          *time.Time
+	ReactivationKey        *string
 }
