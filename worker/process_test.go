@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
