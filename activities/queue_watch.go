@@ -55,7 +55,8 @@ type QueueRef struct {
 // QueueHealth is what the watch read at Asaas.
 type QueueHealth struct {
 	Webhooks []WebhookHealth
-	// SweepDue: the account's last sweep started longer than SweepEvery ago (or never).
+	// SweepDue: the account's last sweep started longer than SweepEvery ago (or
+	// never), and no reconciliation of the account is running.
 	SweepDue bool
 }
 
@@ -138,6 +139,15 @@ func (a *Activities) CheckWebhookQueue(ctx context.Context, in QueueRef) (QueueH
 			return err
 		default:
 			out.SweepDue = time.Since(last) >= a.deps.Queue.SweepEvery
+		}
+		if out.SweepDue {
+			// A run still going covers the account already: sweeps never pile up
+			// when one takes longer than SweepEvery.
+			running, err := q.ReconciliationRunning(ctx, acct)
+			if err != nil {
+				return err
+			}
+			out.SweepDue = !running
 		}
 		return nil
 	})

@@ -76,6 +76,30 @@ func TestCheckWebhookQueueRecordsHealthAndSaysWhenASweepIsDue(t *testing.T) {
 	assert.True(t, health.SweepDue, "a failed sweep is no sweep")
 }
 
+func TestCheckWebhookQueueStartsNoSweepOnTopOfOneRunning(t *testing.T) {
+	f := newFixture(t, "100.00")
+	_, _ = f.withSimulatedAsaas("https://billing.example.com/webhooks/asaas", activities.QueueWatchOptions{SweepEvery: 10 * time.Minute})
+	cases := []struct {
+		name    string
+		update  string
+		wantDue bool
+	}{
+		{"started 30 min ago, still running", `UPDATE reconciliations SET status = 'running', finished_at = NULL, started_at = now() - interval '30 minutes'`, false},
+		{"started 30 min ago, completed", `UPDATE reconciliations SET status = 'completed', finished_at = now(), started_at = now() - interval '30 minutes'`, true},
+		{"started 2 h ago, still marked running: presumed stuck", `UPDATE reconciliations SET status = 'running', finished_at = NULL, started_at = now() - interval '2 hours'`, true},
+	}
+	f.storeRun(time.Now(), "running")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.pool.Exec(context.Background(), tc.update)
+			require.NoError(t, err)
+			var health activities.QueueHealth
+			require.NoError(t, f.run(f.acts.CheckWebhookQueue, f.queueRef(), &health))
+			assert.Equal(t, tc.wantDue, health.SweepDue)
+		})
+	}
+}
+
 func TestCheckWebhookQueueWithoutSettingsIsFinal(t *testing.T) {
 	f := newFixture(t, "100.00")
 	err := f.run(f.acts.CheckWebhookQueue, f.queueRef(), nil)

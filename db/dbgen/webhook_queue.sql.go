@@ -71,6 +71,23 @@ func (q *Queries) ListAccountsWithAsaasSettings(ctx context.Context) ([]uuid.UUI
 	return items, nil
 }
 
+const reconciliationRunning = `-- name: ReconciliationRunning :one
+SELECT EXISTS (
+    SELECT 1 FROM reconciliations
+    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour'
+) AS running
+`
+
+// Whether a reconciliation of the account started within the hour is still
+// running: a sweep is not started on top of it (an older one still marked
+// running is presumed stuck and no longer holds sweeps back).
+func (q *Queries) ReconciliationRunning(ctx context.Context, accountID uuid.UUID) (bool, error) {
+	row := q.db.QueryRow(ctx, reconciliationRunning, accountID)
+	var running bool
+	err := row.Scan(&running)
+	return running, err
+}
+
 const recordWebhookQueueHealth = `-- name: RecordWebhookQueueHealth :exec
 
 INSERT INTO webhook_queue_health (account_id, webhook_ids, enabled, interrupted, penalized_requests_count, checked_at)

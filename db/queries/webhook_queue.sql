@@ -30,6 +30,15 @@ SELECT started_at FROM reconciliations
 WHERE account_id = $1 AND status <> 'failed'
 ORDER BY started_at DESC LIMIT 1;
 
+-- name: ReconciliationRunning :one
+-- Whether a reconciliation of the account started within the hour is still
+-- running: a sweep is not started on top of it (an older one still marked
+-- running is presumed stuck and no longer holds sweeps back).
+SELECT EXISTS (
+    SELECT 1 FROM reconciliations
+    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour'
+) AS running;
+
 -- name: ListAccountsWithAsaasSettings :many
 -- Every account whose queue is watched (the worker ensures their schedules).
 SELECT account_id FROM asaas_settings ORDER BY account_id;
