@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"time"
+
 	"billing/activities"
 
 	"github.com/google/uuid"
@@ -43,7 +45,7 @@ func QueueWatchWorkflow(ctx workflow.Context, in QueueWatchInput) (QueueWatchRes
 			}
 		}
 	}
-	reason := ""
+	reason, startAfter := "", time.Duration(0)
 	if health.SweepDue {
 		reason = sweepDue
 	}
@@ -59,10 +61,17 @@ func QueueWatchWorkflow(ctx workflow.Context, in QueueWatchInput) (QueueWatchRes
 				return res, err
 			}
 			res.Reactivated, reason = resume, sweepReactivated
-			if in.SweepDelay > 0 {
-				if err := workflow.Sleep(ctx, in.SweepDelay); err != nil {
-					return res, err
+			// The sweep waits, not the watch: a watch sleeping would make the
+			// schedule skip the next ones (overlap: skip). Runs started before
+			// this change slept here.
+			if workflow.GetVersion(ctx, "sweep-waits-not-the-watch", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+				if in.SweepDelay > 0 {
+					if err := workflow.Sleep(ctx, in.SweepDelay); err != nil {
+						return res, err
+					}
 				}
+			} else {
+				startAfter = in.SweepDelay
 			}
 		} else {
 			res.NotReactivated = "our endpoint is not healthy: " + api.Detail
@@ -72,14 +81,14 @@ func QueueWatchWorkflow(ctx workflow.Context, in QueueWatchInput) (QueueWatchRes
 	if reason == "" {
 		return res, nil
 	}
-	id, err := startSweep(ctx, in.AccountID, reason)
+	id, err := startSweep(ctx, in.AccountID, reason, startAfter)
 	res.SweepID = id
 	return res, err
 }
 
 // startSweep records a queue-sweep reconciliation and starts its workflow as an
 // abandoned child: the sweep outlives this short watch.
-func startSweep(ctx workflow.Context, accountID, reason string) (string, error) {
+func startSweep(ctx workflow.Context, accountID, reason string, startAfter time.Duration) (string, error) {
 	var id string
 	if err := workflow.SideEffect(ctx, func(workflow.Context) any { return uuid.NewString() }).Get(&id); err != nil {
 		return "", err
@@ -95,7 +104,7 @@ func startSweep(ctx workflow.Context, accountID, reason string) (string, error) 
 		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(AccountIDKey.ValueSet(accountID)),
 		StaticSummary:         "Queue sweep of account " + accountID,
-	}), ReconciliationWorkflow, ReconciliationInput{AccountID: accountID, ReconciliationID: id, Source: SourceQueueSweep})
+	}), ReconciliationWorkflow, ReconciliationInput{AccountID: accountID, ReconciliationID: id, Source: SourceQueueSweep, StartAfter: startAfter})
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		return "", err
 	}

@@ -19,14 +19,15 @@ import (
 // fakeWatch stands in for Asaas, our /readyz and PostgreSQL in the queue
 // watch's unit tests; e2e/queue_watch_test.go runs it against the real parts.
 type fakeWatch struct {
-	mu          sync.Mutex
-	health      activities.QueueHealth
-	checkErr    error
-	api         activities.APIHealth
-	healthAsked bool
-	reactivated []activities.ReactivateInput
-	sweeps      []activities.StartSweepInput
-	sweptAt     time.Time
+	mu             sync.Mutex
+	health         activities.QueueHealth
+	checkErr       error
+	api            activities.APIHealth
+	healthAsked    bool
+	reactivated    []activities.ReactivateInput
+	sweeps         []activities.StartSweepInput
+	sweptAt        time.Time // the sweep lists its contracts
+	sweepStartedAt time.Time // the watch starts the sweep
 }
 
 func (f *fakeWatch) CheckWebhookQueue(_ context.Context, _ activities.QueueRef) (activities.QueueHealth, error) {
@@ -101,7 +102,10 @@ func TestQueueWatch(t *testing.T) {
 			env.RegisterActivity(f)
 			env.RegisterActivity(newFakeRun(0)) // the sweep: an account without open contracts
 			env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-				if info.ActivityType.Name == "StartQueueSweep" {
+				switch info.ActivityType.Name {
+				case "StartQueueSweep":
+					f.sweepStartedAt = env.Now()
+				case "PlanReconciliation":
 					f.sweptAt = env.Now()
 				}
 			})
@@ -128,6 +132,7 @@ func TestQueueWatch(t *testing.T) {
 			assert.Equal(t, tc.sweep, s.Reason)
 			assert.Equal(t, ReconciliationWorkflowID(s.ReconciliationID), s.WorkflowID)
 			assert.Equal(t, s.ReconciliationID, got.SweepID)
+			assert.True(t, begin.Equal(f.sweepStartedAt), "the watch does not wait: the schedule would skip the next watches")
 			assert.False(t, f.sweptAt.Before(begin.Add(tc.delay)), "the sweep waits SweepDelay after a reactivation")
 			tc.want.SweepID = s.ReconciliationID
 			assert.Equal(t, tc.want, got)

@@ -1,5 +1,7 @@
 package workflows
 
+import "time"
+
 import "billing/activities"
 
 // The public contract of a reconciliation run (docs/architecture.md,
@@ -24,6 +26,10 @@ type ReconciliationInput struct {
 	AccountID        string
 	ReconciliationID string
 	Source           string
+	// StartAfter: how long the run waits before it lists the account's
+	// contracts (a sweep after a reactivation leaves Asaas time to deliver what
+	// the queue kept, so those payments arrive as webhooks, not as repairs).
+	StartAfter time.Duration `json:",omitempty"`
 	// Planned and After are set when the run continues as new: the contracts
 	// are listed, and those up to After (a contract id) have been asked.
 	Planned bool   `json:",omitempty"`

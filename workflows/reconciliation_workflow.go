@@ -40,6 +40,11 @@ const (
 
 func (r *reconciliationRun) run(ctx workflow.Context) error {
 	if !r.in.Planned {
+		if r.in.StartAfter > 0 {
+			if err := workflow.Sleep(ctx, r.in.StartAfter); err != nil {
+				return err
+			}
+		}
 		if err := r.plan(ctx); err != nil {
 			return err
 		}
