@@ -239,6 +239,9 @@ type StartSweepInput struct {
 	ReconciliationID string
 	WorkflowID       string
 	Reason           string // reactivated | due
+	// StartAfter: the run starts this much later (a sweep after a
+	// reactivation); its started_at says when.
+	StartAfter time.Duration `json:",omitempty"`
 }
 
 // StartQueueSweep records a queue-sweep reconciliation of the account (running,
@@ -253,7 +256,8 @@ func (a *Activities) StartQueueSweep(ctx context.Context, in StartSweepInput) er
 		return invalidInput("reconciliation id %q is not a UUID", in.ReconciliationID)
 	}
 	return a.inTx(ctx, func(q *dbgen.Queries) error {
-		_, err := q.CreateReconciliation(ctx, dbgen.CreateReconciliationParams{ID: id, AccountID: acct, Source: SourceQueueSweep, WorkflowID: in.WorkflowID})
+		_, err := q.CreateReconciliation(ctx, dbgen.CreateReconciliationParams{ID: id, AccountID: acct, Source: SourceQueueSweep, WorkflowID: in.WorkflowID,
+			StartsInSeconds: in.StartAfter.Seconds()})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // created by an earlier attempt
 		}

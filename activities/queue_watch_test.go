@@ -86,6 +86,7 @@ func TestCheckWebhookQueueStartsNoSweepOnTopOfOneRunning(t *testing.T) {
 	}{
 		{"started 30 min ago, still running", `UPDATE reconciliations SET status = 'running', finished_at = NULL, started_at = now() - interval '30 minutes'`, false},
 		{"started 30 min ago, completed", `UPDATE reconciliations SET status = 'completed', finished_at = now(), started_at = now() - interval '30 minutes'`, true},
+		{"a sweep after a reactivation, starting in 2 min: holds nothing back", `UPDATE reconciliations SET status = 'running', finished_at = NULL, started_at = now() + interval '2 minutes'`, true},
 		{"started 2 h ago, still marked running: presumed stuck", `UPDATE reconciliations SET status = 'running', finished_at = NULL, started_at = now() - interval '2 hours'`, true},
 	}
 	f.storeRun(time.Now(), "running")
@@ -142,6 +143,13 @@ func TestStartQueueSweepRecordsTheRunOnce(t *testing.T) {
 	require.NoError(t, f.run(f.acts.StartQueueSweep, in, nil), "a retry")
 	assert.Equal(t, 1, f.count(`SELECT count(*) FROM reconciliations WHERE id = $1 AND source = 'queue-sweep' AND requested_by IS NULL AND status = 'running'`, id))
 	assert.Equal(t, 1, f.count(`SELECT count(*) FROM audit_events WHERE action = 'reconciliation.started' AND entity_id = $1 AND data->>'reason' = 'due'`, id))
+
+	// After a reactivation the sweep starts SweepDelay later, and says so.
+	later := uuid.NewString()
+	in = activities.StartSweepInput{AccountID: f.account.String(), ReconciliationID: later, WorkflowID: "reconciliation/" + later,
+		Reason: "reactivated", StartAfter: 2 * time.Minute}
+	require.NoError(t, f.run(f.acts.StartQueueSweep, in, nil))
+	assert.Equal(t, 1, f.count(`SELECT count(*) FROM reconciliations WHERE id = $1 AND started_at BETWEEN now() + interval '110 seconds' AND now() + interval '130 seconds'`, later))
 }
 
 func TestCheckAPIHealth(t *testing.T) {

@@ -28,8 +28,8 @@ type bench struct {
 	nextCPF   int
 }
 
-func newBench(ctx context.Context, s *stack) (*bench, error) {
-	p, err := tenant.CreateAccount(ctx, s.pool, "Bench Ltda", "ops@bench.test", "Ops", true)
+func newBench(ctx context.Context, s *stack, name string) (*bench, error) {
+	p, err := tenant.CreateAccount(ctx, s.pool, name, "ops@bench.test", "Ops", true)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func newBench(ctx context.Context, s *stack) (*bench, error) {
 	// The webhook token PUT /v1/settings/asaas makes of the secret (it ends with the account's id).
 	token := secret.WebhookToken(p.Account.ID, "bench-webhook-"+uuid.NewString())
 	b.api = &apiClient{base: s.apiURL, token: p.Token, webhookSecret: token, http: newHTTPClient()}
-	if b.merchant, err = s.sim.AddAccount(asaassim.Account{Name: "Bench at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")}); err != nil {
+	if b.merchant, err = s.sim.AddAccount(asaassim.Account{Name: name + " at Asaas", APIKey: "$aact_hmlg_" + strings.ReplaceAll(uuid.NewString(), "-", "")}); err != nil {
 		return nil, err
 	}
 	wallet := s.sim.CreateAccount("Agent's wallet")

@@ -169,12 +169,14 @@ func runAudit(f auditFacts) Audit {
 				add(&a.WrongFinalState, checkFinalState, ref, "installment of a cancelled contract is %s, want cancelled", in.Status)
 			case paid && len(paidAtGateway) == 1:
 				// The payment recorded must be the one the gateway has: in cash is manual.
+				// A gateway payment comes from its webhook or, when that was lost,
+				// from a check with Asaas (reconciled).
 				p, g := in.Payments[0], paidAtGateway[0]
-				wantOrigin := "gateway"
+				wantOrigin := map[string]bool{"gateway": true, "reconciled": true}
 				if g.Status == "RECEIVED_IN_CASH" {
-					wantOrigin = "manual"
+					wantOrigin = map[string]bool{"manual": true}
 				}
-				if p.Origin != wantOrigin {
+				if !wantOrigin[p.Origin] {
 					add(&a.WrongFinalState, checkFinalState, ref, "payment %s is %s but the gateway's charge %s is %s", p.ID, p.Origin, g.ID, g.Status)
 				}
 			case paid && len(paidAtGateway) == 0:

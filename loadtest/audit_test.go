@@ -15,7 +15,7 @@ func paidInstallment(n int, origin, gatewayStatus string) installmentFact {
 
 func TestAuditFindsEveryKindOfViolation(t *testing.T) {
 	good := contractFact{ID: "c1", Plan: planPaid, Status: "completed", Installments: []installmentFact{
-		paidInstallment(1, "gateway", "RECEIVED"), paidInstallment(2, "manual", "RECEIVED_IN_CASH")}}
+		paidInstallment(1, "gateway", "RECEIVED"), paidInstallment(2, "manual", "RECEIVED_IN_CASH"), paidInstallment(3, "reconciled", "CONFIRMED")}}
 	cancelled := contractFact{ID: "c2", Plan: planCancel, Status: "cancelled", Installments: []installmentFact{
 		paidInstallment(1, "gateway", "RECEIVED"), {Number: 2, Status: "cancelled"}}}
 	cases := []struct {
@@ -50,6 +50,9 @@ func TestAuditFindsEveryKindOfViolation(t *testing.T) {
 		{"manual recorded, gateway says received", auditFacts{Contracts: []contractFact{{ID: "c", Plan: planManual, Status: "completed",
 			Installments: []installmentFact{paidInstallment(2, "manual", "RECEIVED")}}}},
 			checkFinalState, func(a Audit) int { return a.WrongFinalState }},
+		{"in cash at the gateway, recorded as reconciled", auditFacts{Contracts: []contractFact{{ID: "c", Plan: planManual, Status: "completed",
+			Installments: []installmentFact{paidInstallment(2, "reconciled", "RECEIVED_IN_CASH")}}}},
+			checkFinalState, func(a Audit) int { return a.WrongFinalState }},
 		{"cancelled contract's charge still open", auditFacts{Contracts: []contractFact{{ID: "c", Plan: planCancel, Status: "cancelled",
 			Installments: []installmentFact{{Number: 3, Status: "cancelled", Live: []gatewayCharge{{ID: "pay", Status: "PENDING"}}}}}}},
 			checkNotDeleted, func(a Audit) int { return a.ChargesNotDeleted }},
@@ -66,7 +69,7 @@ func TestAuditFindsEveryKindOfViolation(t *testing.T) {
 			a := runAudit(tc.facts)
 			if tc.check == "" {
 				assert.True(t, a.Passed(), "%+v", a.Violations)
-				assert.Equal(t, 3, a.Checked.Charges)
+				assert.Equal(t, 4, a.Checked.Charges)
 				return
 			}
 			assert.False(t, a.Passed())

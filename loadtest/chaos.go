@@ -13,9 +13,11 @@ import (
 	"billing/asaassim"
 )
 
-// Chaos is the bad day: duplicated, shuffled webhooks; a worker killed with
-// SIGKILL and restarted; the gateway failing and hanging; manual payments and
-// cancellations racing webhooks. Its audit must find nothing.
+// Chaos is the bad day: duplicated, shuffled webhooks, a share of them lost for
+// good and the account's queue paused once; a worker killed with SIGKILL and
+// restarted; the gateway failing and hanging; manual payments and
+// cancellations racing webhooks. Its audit must find nothing: what the gateway
+// has, we have.
 type Chaos struct {
 	Contracts      int             `json:"contracts"`
 	Installments   int             `json:"installments_each"`
@@ -27,6 +29,7 @@ type Chaos struct {
 	WorkerKills    int             `json:"worker_kills"`
 	ManualOutcomes map[string]int  `json:"manual_race_outcomes"`
 	CancelOutcomes map[string]int  `json:"cancel_race_outcomes"`
+	Queue          QueueChaos      `json:"lost_webhooks"`
 	Seconds        float64         `json:"seconds"`
 	Audit          Audit           `json:"audit"`
 }
@@ -43,12 +46,18 @@ type chaosAction struct {
 	number   int
 }
 
-func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
-	o := b.opts
+func runChaos(ctx context.Context, s *stack, p *progress) (Chaos, error) {
+	o := s.opts
 	const installments = 3
 	res := Chaos{Contracts: o.ChaosContracts, Installments: installments, Plans: map[string]int{},
 		ManualOutcomes: map[string]int{}, CancelOutcomes: map[string]int{},
-		Faults: asaassim.Faults{FailRate: 0.05, TimeoutRate: 0.01, TimeoutDelay: o.ChaosTimeoutDelay}}
+		Faults: asaassim.Faults{FailRate: 0.05, TimeoutRate: 0.01, TimeoutDelay: o.ChaosTimeoutDelay},
+		Queue:  QueueChaos{LossRate: o.ChaosLossRate, WatchEvery: o.ChaosWatchEvery.String(), SweepEvery: o.ChaosSweepEvery.String(), QueueInterruptedSeconds: -1}}
+	// Its own account: the sweeps it measures go over its contracts only.
+	b, err := newBench(ctx, s, "Chaos Ltda")
+	if err != nil {
+		return res, fmt.Errorf("set up the chaos account: %w", err)
+	}
 	rnd := rand.New(rand.NewPCG(uint64(o.Seed), 2026))
 	start := time.Now()
 
@@ -94,8 +103,15 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 	defer b.collector.setSink(nil)
 	b.sim.SetFaults(res.Faults)
 	defer b.sim.SetFaults(asaassim.Faults{})
-	p.say("chaos: gateway faults on (%.0f%% 500, %.0f%% hang %s); every webhook delivered 2–3 times, shuffled",
-		res.Faults.FailRate*100, res.Faults.TimeoutRate*100, res.Faults.TimeoutDelay)
+	if err := b.lossRate(o.ChaosLossRate); err != nil {
+		return res, err
+	}
+	defer func() { _ = b.lossRate(0) }()
+	if err := b.watchQueue(ctx); err != nil {
+		return res, err
+	}
+	p.say("chaos: gateway faults on (%.0f%% 500, %.0f%% hang %s); every webhook delivered 2–3 times, shuffled; %.0f%% lost for good; queue watch every %s, sweep every %s",
+		res.Faults.FailRate*100, res.Faults.TimeoutRate*100, res.Faults.TimeoutDelay, o.ChaosLossRate*100, o.ChaosWatchEvery, o.ChaosSweepEvery)
 
 	// The kills fall at even points of the run's work: charges issued, then actions done.
 	var actions []chaosAction
@@ -146,6 +162,27 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 			billing[c.id] = "BOLETO"
 		}
 	}
+
+	// Halfway through the actions the gateway interrupts the account's queue;
+	// the queue watch must notice and reactivate it.
+	reactivated := make(chan (<-chan float64), 1)
+	go func() {
+		defer close(reactivated)
+		for acted.Load() < int64(len(actions)/2) {
+			select {
+			case <-runCtx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		done, err := b.pauseQueue(runCtx)
+		if err != nil {
+			p.say("chaos: pausing the queue: %v", err)
+			return
+		}
+		p.say("chaos: the gateway interrupted the account's webhook queue")
+		reactivated <- done
+	}()
 
 	p.say("chaos: %d payments, manual payments and cancellations, 32 at a time", len(actions))
 	var outcomeMu sync.Mutex
@@ -228,6 +265,17 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 		}
 	}
 	cancelWait()
+	select {
+	case interrupted := <-reactivated:
+		select {
+		case sec, ok := <-interrupted:
+			if ok {
+				res.Queue.QueueInterruptedSeconds = sec
+			}
+		default: // still interrupted: the watch never reactivated it
+		}
+	default:
+	}
 	cancelRun()
 	if err := <-killsDone; err != nil {
 		return res, err
@@ -249,9 +297,15 @@ func runChaos(ctx context.Context, b *bench, p *progress) (Chaos, error) {
 		return res, err
 	}
 	res.Audit = runAudit(facts)
+	if err := b.measureLoss(ctx, &res.Queue); err != nil {
+		return res, err
+	}
 	res.Seconds = round2(time.Since(start).Seconds())
 	p.say("chaos: audit of %d events, %d contracts, %d payments, %d gateway charges: %d violations",
 		res.Audit.Checked.Events, res.Audit.Checked.Contracts, res.Audit.Checked.Payments, res.Audit.Checked.Charges, len(res.Audit.Violations))
+	q := res.Queue
+	p.say("chaos: %d events lost for good; %d payments lost, %d repaired (time to repair p50 %.1f s, p99 %.1f s); queue interrupted %.1f s; %d sweeps",
+		q.EventsLost, q.PaymentsLost, q.PaymentsRepaired, q.TimeToRepair.P50/1000, q.TimeToRepair.P99/1000, q.QueueInterruptedSeconds, q.Sweeps)
 	return res, nil
 }
 

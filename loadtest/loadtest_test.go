@@ -41,7 +41,8 @@ func TestMain(m *testing.M) {
 
 // TestSmallRunOfEveryPhase runs the whole harness at toy sizes on the real parts:
 // every phase measures something, the chaos run kills the worker once under
-// gateway faults, and its audit passes.
+// gateway faults, loses a tenth of its webhooks and has its queue paused, and
+// its audit passes.
 func TestSmallRunOfEveryPhase(t *testing.T) {
 	exe, err := os.Executable()
 	require.NoError(t, err)
@@ -52,7 +53,8 @@ func TestSmallRunOfEveryPhase(t *testing.T) {
 		WorkerCommand: []string{exe}, OutDir: out, Progress: &progress,
 		Concurrency: 8, BaselineOps: 50, IngestSequential: 20, IngestConcurrent: 40, ActivationContracts: 6,
 		E2EPayments: 30, ScaleContracts: 20, LongInstallments: 12, ChaosContracts: 20, ChaosKills: 1,
-		ChaosTimeoutDelay: 2 * time.Second, Seed: 7, PhaseTimeout: 3 * time.Minute,
+		ChaosTimeoutDelay: 2 * time.Second, ChaosLossRate: 0.1, ChaosWatchEvery: time.Second, ChaosSweepEvery: 5 * time.Second,
+		Seed: 7, PhaseTimeout: 3 * time.Minute,
 	}
 	r, err := loadtest.Run(context.Background(), o)
 	require.NoError(t, err, progress.String())
@@ -79,6 +81,12 @@ func TestSmallRunOfEveryPhase(t *testing.T) {
 	assert.True(t, c.Audit.Passed(), "%+v", c.Audit.Violations)
 	assert.Equal(t, 20, c.Audit.Checked.Contracts)
 	assert.Positive(t, c.Audit.Checked.Payments)
+	q := c.Queue
+	assert.Positive(t, q.EventsLost, "a tenth of the events lost for good")
+	assert.Equal(t, q.PaymentsLost, q.PaymentsRepaired, "every payment whose webhooks were lost found by a check with Asaas")
+	assert.Equal(t, q.PaymentsLost, q.TimeToRepair.Count)
+	assert.GreaterOrEqual(t, q.QueueInterruptedSeconds, 0.0, "the paused queue reactivated by the queue watch")
+	assert.Positive(t, q.Sweeps)
 
 	raw, err := os.ReadFile(filepath.Join(out, "latest.json"))
 	require.NoError(t, err)

@@ -34,6 +34,13 @@ type Options struct {
 	ChaosContracts      int // contracts of 3 installments in the chaos run
 	ChaosKills          int // SIGKILLs of the worker during the chaos run
 	ChaosTimeoutDelay   time.Duration
+	// ChaosLossRate is the share of the chaos account's webhook events lost for
+	// good (0: none); ChaosWatchEvery and ChaosSweepEvery are the worker's
+	// QUEUE_WATCH_EVERY and QUEUE_SWEEP_EVERY, short so that the run sees its
+	// queue watch reactivate a paused queue and its sweeps repair lost payments.
+	ChaosLossRate   float64
+	ChaosWatchEvery time.Duration
+	ChaosSweepEvery time.Duration
 	Seed                int64
 	Phases              map[string]bool // nil runs every phase
 	Progress            io.Writer
@@ -73,6 +80,9 @@ func Defaults() Options {
 		ChaosContracts:      1000,
 		ChaosKills:          2,
 		ChaosTimeoutDelay:   25 * time.Second,
+		ChaosLossRate:       0.05,
+		ChaosWatchEvery:     5 * time.Second,
+		ChaosSweepEvery:     30 * time.Second,
 		Seed:                1,
 		Progress:            os.Stdout,
 		PhaseTimeout:        10 * time.Minute,
@@ -89,6 +99,12 @@ func (o Options) withDefaults() Options {
 	pick(&o.Concurrency, d.Concurrency)
 	if o.ChaosTimeoutDelay <= 0 {
 		o.ChaosTimeoutDelay = d.ChaosTimeoutDelay
+	}
+	if o.ChaosWatchEvery <= 0 {
+		o.ChaosWatchEvery = d.ChaosWatchEvery
+	}
+	if o.ChaosSweepEvery <= 0 {
+		o.ChaosSweepEvery = d.ChaosSweepEvery
 	}
 	if o.PhaseTimeout <= 0 {
 		o.PhaseTimeout = d.PhaseTimeout

@@ -129,7 +129,18 @@ func (r *Report) evaluate() {
 	}
 	if c := r.Chaos; c != nil {
 		add("chaos audit", "0 violations", fmt.Sprintf("%d violations", len(c.Audit.Violations)), c.Audit.Passed())
+		q := c.Queue
+		add("chaos: payments whose webhooks were all lost, repaired", "all", fmt.Sprintf("%d of %d (time to repair p50 %.1f s, p99 %.1f s)",
+			q.PaymentsRepaired, q.PaymentsLost, q.TimeToRepair.P50/1000, q.TimeToRepair.P99/1000), q.PaymentsRepaired == q.PaymentsLost)
+		add("chaos: interrupted queue reactivated by the queue watch", "yes", interruptedFor(q.QueueInterruptedSeconds), q.QueueInterruptedSeconds >= 0)
 	}
+}
+
+func interruptedFor(sec float64) string {
+	if sec < 0 {
+		return "still interrupted at the end"
+	}
+	return fmt.Sprintf("after %.1f s", sec)
 }
 
 // write stores the report as <time>.json and latest.json under dir.
@@ -203,8 +214,9 @@ func (r *Report) Markdown(w io.Writer) {
 	}
 	if c := r.Chaos; c != nil {
 		a := c.Audit
-		row(fmt.Sprintf("Chaos: %d contracts × %d, %d worker SIGKILLs, gateway 5%% 500 + 1%% hang", c.Contracts, c.Installments, c.WorkerKills),
-			fmt.Sprintf("%d events sent %d times; lost %d, applied twice %d, split ≠ paid %d, wrong state %d, charges not deleted %d, stray charges %d; %.0f s",
+		row(fmt.Sprintf("Chaos: %d contracts × %d, %d worker SIGKILLs, gateway 5%% 500 + 1%% hang, %.0f%% of webhooks lost, queue paused once",
+			c.Contracts, c.Installments, c.WorkerKills, c.Queue.LossRate*100),
+			fmt.Sprintf("%d events sent %d times; dropped at our side %d, applied twice %d, split ≠ paid %d, wrong state %d, charges not deleted %d, stray charges %d; %.0f s",
 				c.GatewayEvents, c.Deliveries, a.EventsLost, a.PaymentsAppliedTwice, a.SplitMismatches, a.WrongFinalState, a.ChargesNotDeleted, a.StrayCharges, c.Seconds), "", "")
 	}
 	fmt.Fprintln(w)

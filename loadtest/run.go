@@ -54,7 +54,7 @@ func runPhases(ctx context.Context, o Options, p *progress, r *Report) error {
 		return err
 	}
 	defer s.close()
-	b, err := newBench(ctx, s)
+	b, err := newBench(ctx, s, "Bench Ltda")
 	if err != nil {
 		return fmt.Errorf("set up the bench account: %w", err)
 	}
@@ -126,7 +126,7 @@ func runPhases(ctx context.Context, o Options, p *progress, r *Report) error {
 		return err
 	}
 	return phase(PhaseChaos, func(ctx context.Context) error {
-		c, err := runChaos(ctx, b, p)
+		c, err := runChaos(ctx, s, p)
 		r.Chaos = &c
 		return err
 	})

@@ -153,6 +153,9 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 		"DATABASE_URL=" + s.dbURL, "TEMPORAL_ADDRESS=" + address, "TEMPORAL_NAMESPACE=default",
 		"BILLING_SECRET_KEY=" + hex.EncodeToString(s.secretKey), "ASAAS_BASE_URL=" + s.simURL, "LOG_LEVEL=warn",
 		"WORKER_METRICS_ADDR=127.0.0.1:0", // any free port: a bench must not collide with a worker on this machine
+		// The queue watch (only the chaos run schedules one) at the chaos run's pace.
+		"QUEUE_WATCH_EVERY=" + o.ChaosWatchEvery.String(), "QUEUE_SWEEP_EVERY=" + o.ChaosSweepEvery.String(),
+		"API_HEALTH_URL=" + s.apiURL + "/readyz",
 	}, o.WorkerEnv...)}
 	if err := s.worker.start(); err != nil {
 		return nil, err

@@ -95,7 +95,7 @@ func startSweep(ctx workflow.Context, accountID, reason string, startAfter time.
 	}
 	wfID := ReconciliationWorkflowID(id)
 	if err := workflow.ExecuteActivity(dbActivity(ctx), a.StartQueueSweep, activities.StartSweepInput{
-		AccountID: accountID, ReconciliationID: id, WorkflowID: wfID, Reason: reason,
+		AccountID: accountID, ReconciliationID: id, WorkflowID: wfID, Reason: reason, StartAfter: startAfter,
 	}).Get(ctx, nil); err != nil {
 		return "", err
 	}

@@ -14,24 +14,27 @@ import (
 
 const createReconciliation = `-- name: CreateReconciliation :one
 
-INSERT INTO reconciliations (id, account_id, source, requested_by, workflow_id)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO reconciliations (id, account_id, source, requested_by, workflow_id, started_at)
+VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::double precision))
 ON CONFLICT (id) DO NOTHING
 RETURNING id, account_id, source, requested_by, status, workflow_id, contracts_total, error, started_at, finished_at
 `
 
 type CreateReconciliationParams struct {
-	ID          uuid.UUID
-	AccountID   uuid.UUID
-	Source      string
-	RequestedBy *uuid.UUID
-	WorkflowID  string
+	ID              uuid.UUID
+	AccountID       uuid.UUID
+	Source          string
+	RequestedBy     *uuid.UUID
+	WorkflowID      string
+	StartsInSeconds float64
 }
 
 // Reconciliation runs (docs/architecture.md, "Reconciliation"): the API or the
 // queue sweep creates the run, its workflow lists the contracts, asks each one
 // and records what it found, once per (run, contract).
 // ON CONFLICT: the queue sweep's activity, retried, finds the run it created.
+// starts_in_seconds: a sweep after a reactivation starts later (its SweepDelay);
+// until then it neither counts as a sweep nor holds one back.
 func (q *Queries) CreateReconciliation(ctx context.Context, arg CreateReconciliationParams) (Reconciliation, error) {
 	row := q.db.QueryRow(ctx, createReconciliation,
 		arg.ID,
@@ -39,6 +42,7 @@ func (q *Queries) CreateReconciliation(ctx context.Context, arg CreateReconcilia
 		arg.Source,
 		arg.RequestedBy,
 		arg.WorkflowID,
+		arg.StartsInSeconds,
 	)
 	var i Reconciliation
 	err := row.Scan(

@@ -34,7 +34,7 @@ func (q *Queries) GetWebhookQueueHealth(ctx context.Context, accountID uuid.UUID
 
 const lastSweepStartedAt = `-- name: LastSweepStartedAt :one
 SELECT started_at FROM reconciliations
-WHERE account_id = $1 AND status <> 'failed'
+WHERE account_id = $1 AND status <> 'failed' AND started_at <= now()
 ORDER BY started_at DESC LIMIT 1
 `
 
@@ -74,13 +74,14 @@ func (q *Queries) ListAccountsWithAsaasSettings(ctx context.Context) ([]uuid.UUI
 const reconciliationRunning = `-- name: ReconciliationRunning :one
 SELECT EXISTS (
     SELECT 1 FROM reconciliations
-    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour'
+    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour' AND started_at <= now()
 ) AS running
 `
 
 // Whether a reconciliation of the account started within the hour is still
 // running: a sweep is not started on top of it (an older one still marked
-// running is presumed stuck and no longer holds sweeps back).
+// running is presumed stuck and no longer holds sweeps back; one waiting to
+// start holds nothing back).
 func (q *Queries) ReconciliationRunning(ctx context.Context, accountID uuid.UUID) (bool, error) {
 	row := q.db.QueryRow(ctx, reconciliationRunning, accountID)
 	var running bool

@@ -4,8 +4,10 @@
 
 -- name: CreateReconciliation :one
 -- ON CONFLICT: the queue sweep's activity, retried, finds the run it created.
-INSERT INTO reconciliations (id, account_id, source, requested_by, workflow_id)
-VALUES (@id, @account_id, @source, @requested_by, @workflow_id)
+-- starts_in_seconds: a sweep after a reactivation starts later (its SweepDelay);
+-- until then it neither counts as a sweep nor holds one back.
+INSERT INTO reconciliations (id, account_id, source, requested_by, workflow_id, started_at)
+VALUES (@id, @account_id, @source, @requested_by, @workflow_id, now() + make_interval(secs => @starts_in_seconds::double precision))
 ON CONFLICT (id) DO NOTHING
 RETURNING *;
 

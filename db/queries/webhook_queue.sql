@@ -27,16 +27,17 @@ SELECT * FROM webhook_queue_health WHERE account_id = $1;
 -- name: LastSweepStartedAt :one
 -- The start of the account's latest reconciliation that did not fail (no row: none).
 SELECT started_at FROM reconciliations
-WHERE account_id = $1 AND status <> 'failed'
+WHERE account_id = $1 AND status <> 'failed' AND started_at <= now()
 ORDER BY started_at DESC LIMIT 1;
 
 -- name: ReconciliationRunning :one
 -- Whether a reconciliation of the account started within the hour is still
 -- running: a sweep is not started on top of it (an older one still marked
--- running is presumed stuck and no longer holds sweeps back).
+-- running is presumed stuck and no longer holds sweeps back; one waiting to
+-- start holds nothing back).
 SELECT EXISTS (
     SELECT 1 FROM reconciliations
-    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour'
+    WHERE account_id = $1 AND status = 'running' AND started_at > now() - interval '1 hour' AND started_at <= now()
 ) AS running;
 
 -- name: ListAccountsWithAsaasSettings :many
