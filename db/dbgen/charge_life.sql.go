@@ -348,6 +348,25 @@ func (q *Queries) ReleasePaymentEntries(ctx context.Context, arg ReleasePaymentE
 	return items, nil
 }
 
+const reopenCompletedContract = `-- name: ReopenCompletedContract :execrows
+UPDATE contracts SET status = 'active', completed_at = NULL, updated_at = now()
+WHERE account_id = $1 AND id = $2 AND status = 'completed'
+`
+
+type ReopenCompletedContractParams struct {
+	AccountID uuid.UUID
+	ID        uuid.UUID
+}
+
+// A completed contract with an installment owed again (a cash receipt undone).
+func (q *Queries) ReopenCompletedContract(ctx context.Context, arg ReopenCompletedContractParams) (int64, error) {
+	result, err := q.db.Exec(ctx, reopenCompletedContract, arg.AccountID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const reopenInstallment = `-- name: ReopenInstallment :execrows
 UPDATE installments SET status = $1, paid_at = NULL, updated_at = now()
 WHERE account_id = $2 AND id = $3 AND status = 'paid'
@@ -368,7 +387,7 @@ func (q *Queries) ReopenInstallment(ctx context.Context, arg ReopenInstallmentPa
 }
 
 const setChargeTerms = `-- name: SetChargeTerms :execrows
-UPDATE charges SET value = $1, due_date = $2, status = $3,
+UPDATE charges SET value = $1, due_date = $2, status = COALESCE(NULLIF($3::text, ''), status),
     net_value = COALESCE($4, net_value), updated_at = now()
 WHERE account_id = $5 AND asaas_payment_id = $6
 `

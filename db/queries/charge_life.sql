@@ -22,7 +22,7 @@ UPDATE contracts SET total_amount = (
 WHERE account_id = @account_id AND id = @id;
 
 -- name: SetChargeTerms :execrows
-UPDATE charges SET value = @value, due_date = @due_date, status = @status,
+UPDATE charges SET value = @value, due_date = @due_date, status = COALESCE(NULLIF(@status::text, ''), status),
     net_value = COALESCE(sqlc.narg(net_value), net_value), updated_at = now()
 WHERE account_id = @account_id AND asaas_payment_id = @asaas_payment_id;
 
@@ -100,3 +100,8 @@ RETURNING *;
 
 -- name: GetContractNote :one
 SELECT * FROM contract_notes WHERE account_id = $1 AND contract_id = $2 AND id = $3;
+
+-- name: ReopenCompletedContract :execrows
+-- A completed contract with an installment owed again (a cash receipt undone).
+UPDATE contracts SET status = 'active', completed_at = NULL, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'completed';
