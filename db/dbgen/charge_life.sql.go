@@ -187,13 +187,14 @@ func (q *Queries) HoldPaymentEntries(ctx context.Context, arg HoldPaymentEntries
 	return items, nil
 }
 
-const insertContractNote = `-- name: InsertContractNote :one
-INSERT INTO contract_notes (account_id, contract_id, kind, body, created_by)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, account_id, contract_id, kind, body, created_by, created_at
+const insertContractNote = `-- name: InsertContractNote :exec
+INSERT INTO contract_notes (id, account_id, contract_id, kind, body, created_by)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO NOTHING
 `
 
 type InsertContractNoteParams struct {
+	ID         uuid.UUID
 	AccountID  uuid.UUID
 	ContractID uuid.UUID
 	Kind       string
@@ -201,25 +202,18 @@ type InsertContractNoteParams struct {
 	CreatedBy  uuid.UUID
 }
 
-func (q *Queries) InsertContractNote(ctx context.Context, arg InsertContractNoteParams) (ContractNote, error) {
-	row := q.db.QueryRow(ctx, insertContractNote,
+// The id is chosen by the caller (from the action's update ID): a retried request
+// stores its note once.
+func (q *Queries) InsertContractNote(ctx context.Context, arg InsertContractNoteParams) error {
+	_, err := q.db.Exec(ctx, insertContractNote,
+		arg.ID,
 		arg.AccountID,
 		arg.ContractID,
 		arg.Kind,
 		arg.Body,
 		arg.CreatedBy,
 	)
-	var i ContractNote
-	err := row.Scan(
-		&i.ID,
-		&i.AccountID,
-		&i.ContractID,
-		&i.Kind,
-		&i.Body,
-		&i.CreatedBy,
-		&i.CreatedAt,
-	)
-	return i, err
+	return err
 }
 
 const insertReversalEntry = `-- name: InsertReversalEntry :one

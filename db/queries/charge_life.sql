@@ -93,10 +93,12 @@ UPDATE split_entries SET
 WHERE account_id = @account_id AND id = @id
   AND (status = 'sent_to_gateway' OR (status = 'disputed' AND held_from = 'sent_to_gateway'));
 
--- name: InsertContractNote :one
-INSERT INTO contract_notes (account_id, contract_id, kind, body, created_by)
-VALUES (@account_id, @contract_id, @kind, @body, @created_by)
-RETURNING *;
+-- name: InsertContractNote :exec
+-- The id is chosen by the caller (from the action's update ID): a retried request
+-- stores its note once.
+INSERT INTO contract_notes (id, account_id, contract_id, kind, body, created_by)
+VALUES (@id, @account_id, @contract_id, @kind, @body, @created_by)
+ON CONFLICT (id) DO NOTHING;
 
 -- name: GetContractNote :one
 SELECT * FROM contract_notes WHERE account_id = $1 AND contract_id = $2 AND id = $3;
