@@ -561,3 +561,52 @@ func assertChange(t *testing.T, want InstallmentChangeResult, got any) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// What the contract finds at Asaas about an installment stands for the event of
+// the charge's life it missed; the same state found again after the contract
+// moved on is a new key; what it already knows stands for nothing new.
+func TestReconciledEventLife(t *testing.T) {
+	pay := func(hold, refunded, origin string, holds int) *InstallmentState {
+		return &InstallmentState{Number: 1, Status: instPaid, ChargeID: "pay_1", Value: dec("100"), DueDate: "2030-01-10",
+			Payment: &PaymentState{ID: "p1", AsaasPaymentID: "pay_1", Origin: origin, Amount: dec("100"), Status: "received", Hold: hold, Holds: holds, Refunded: dec(refunded)}}
+	}
+	open := &InstallmentState{Number: 1, Status: instOpen, ChargeID: "pay_1", Value: dec("100"), DueDate: "2030-01-10"}
+	found := func(status, value, refunded, due string) activities.FoundPayment {
+		return activities.FoundPayment{Number: 1, Payment: activities.GatewayPaymentInfo{ID: "pay_1", Status: status, Value: dec(value),
+			NetValue: dec(value), Refunded: dec(refunded), DueDate: due}}
+	}
+	cases := []struct {
+		name  string
+		inst  *InstallmentState
+		f     activities.FoundPayment
+		event string // "" for nothing
+	}{
+		{"a chargeback no webhook told", pay("", "0", "gateway", 0), found("CHARGEBACK_DISPUTE", "100", "0", "2030-01-10"), evChargebackRequested},
+		{"a chargeback already held", pay("chargeback", "0", "gateway", 1), found("CHARGEBACK_DISPUTE", "100", "0", "2030-01-10"), ""},
+		{"a hold that ended (won)", pay("chargeback", "0", "gateway", 1), found("RECEIVED", "100", "0", "2030-01-10"), evReceived},
+		{"a refund in progress", pay("", "0", "gateway", 0), found("REFUND_IN_PROGRESS", "100", "0", "2030-01-10"), evRefundInProgress},
+		{"a partial refund", pay("", "0", "gateway", 0), found("RECEIVED", "100", "30", "2030-01-10"), evPartiallyRefunded},
+		{"a partial refund already applied: as before (a duplicate)", pay("", "30", "gateway", 0), found("RECEIVED", "100", "30", "2030-01-10"), evReceived},
+		{"a cash receipt undone", pay("", "0", "manual", 0), found("PENDING", "100", "0", "2030-01-10"), evReceivedInCashUndone},
+		{"a whole refund: as before", pay("", "0", "gateway", 0), found("REFUNDED", "100", "100", "2030-01-10"), evRefunded},
+		{"a charge changed in the panel", open, found("PENDING", "120", "0", "2030-02-01"), evUpdated},
+		{"an open charge as we know it", open, found("PENDING", "100", "0", "2030-01-10"), ""},
+	}
+	keys := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, ok := reconciledEventLife("acct-1", tc.inst, tc.f)
+			if tc.event == "" {
+				assert.False(t, ok, ev.Event)
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tc.event, ev.Event)
+			assert.True(t, ev.Verified && ev.Reconciled)
+			keys[ev.EventKey] = true
+		})
+	}
+	held, _ := reconciledEventLife("acct-1", pay("", "0", "gateway", 0), found("CHARGEBACK_DISPUTE", "100", "0", "2030-01-10"))
+	again, _ := reconciledEventLife("acct-1", pay("", "0", "gateway", 1), found("CHARGEBACK_DISPUTE", "100", "0", "2030-01-10"))
+	assert.NotEqual(t, held.EventKey, again.EventKey, "a second chargeback after the first was released is a new event")
+}
