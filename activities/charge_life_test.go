@@ -15,6 +15,7 @@ import (
 	"billing/gateway"
 	"billing/secret"
 
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -364,9 +365,9 @@ func TestVerifyPaymentLifeClaims(t *testing.T) {
 func TestFinishCancellationReadsTheReasonNote(t *testing.T) {
 	f := newFixture(t, "10.00")
 	f.activate()
-	note, err := dbgen.New(f.pool).InsertContractNote(t.Context(), dbgen.InsertContractNoteParams{AccountID: f.account, ContractID: f.contract,
-		Kind: "cancel_reason", Body: "cliente desistiu do curso", CreatedBy: f.user})
-	require.NoError(t, err)
+	note := dbgen.ContractNote{ID: uuid.New()}
+	require.NoError(t, dbgen.New(f.pool).InsertContractNote(t.Context(), dbgen.InsertContractNoteParams{ID: note.ID, AccountID: f.account, ContractID: f.contract,
+		Kind: "cancel_reason", Body: "cliente desistiu do curso", CreatedBy: f.user}))
 	in := activities.FinishCancellationInput{ContractRef: f.ref(), Cancelled: []int{1}, ReasonID: note.ID.String(), RequestedBy: f.user.String()}
 	raw, err := json.Marshal(in)
 	require.NoError(t, err)
