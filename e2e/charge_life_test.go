@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // The charge's life through the real parts (API, worker, Temporal, PostgreSQL,
@@ -193,6 +196,24 @@ func TestPartialRefundsAndAnUndoneCashReceipt(t *testing.T) {
 	assert.Equal(t, "100.00", s.ledgerOf(undone))
 	s.assertLedgerExact(undone)
 	assert.Equal(t, 1, s.count(`SELECT count(*) FROM audit_events WHERE contract_id = $1 AND action = 'payment.cash_undone'`, undone))
+
+	// B10: the cancel reason is stored in PostgreSQL; the workflow carries its id only.
+	const reason = "Maria desistiu: mudou de cidade"
+	s.must(http.StatusOK, "POST", "/v1/contracts/"+refunded+"/cancel", map[string]any{"reason": reason}, "Idempotency-Key", "cancel-refunded")
+	assert.Equal(t, 1, s.count(`SELECT count(*) FROM contracts WHERE id = $1 AND cancel_reason = $2`, refunded, reason))
+	assert.Equal(t, 1, s.count(`SELECT count(*) FROM contract_notes WHERE contract_id = $1 AND body = $2`, refunded, reason))
+	payloads := ""
+	for _, h := range histories(t, s, workflows.ContractWorkflowID(refunded)) {
+		raw, err := protojson.Marshal(h)
+		require.NoError(t, err)
+		for _, m := range regexp.MustCompile(`"data":"([A-Za-z0-9+/=]+)"`).FindAllStringSubmatch(string(raw), -1) {
+			if b, err := base64.StdEncoding.DecodeString(m[1]); err == nil {
+				payloads += string(b) + "\n"
+			}
+		}
+	}
+	assert.Contains(t, payloads, "ReasonID", "the cancel update is in the history, by id")
+	assert.NotContains(t, payloads, "Maria", "the reason's text is not")
 
 	replayAndRecord(t, s, "charge-life-partial-refund", workflows.ContractWorkflowID(refunded))
 	replayAndRecord(t, s, "charge-life-cash-undone", workflows.ContractWorkflowID(undone))
