@@ -541,9 +541,14 @@ func (a *Activities) ReissueCharge(ctx context.Context, in ReissueChargeInput) (
 	return a.IssueCharge(ctx, IssueChargeInput{ContractRef: in.ContractRef, Number: in.Number, AsaasCustomerID: in.AsaasCustomerID})
 }
 
-// CheckSplitsInput asks Asaas how the split of an installment's payment went.
+// CheckSplitsInput asks Asaas how the splits of installments' payments went.
 type CheckSplitsInput struct {
 	ContractRef
+	Payments []SplitToCheck
+}
+
+// SplitToCheck is one installment's payment (its Asaas id).
+type SplitToCheck struct {
 	Number         int
 	AsaasPaymentID string
 }
@@ -555,21 +560,31 @@ type SplitsChecked struct {
 	Paid, NotPaid, Waiting, Unknown int
 }
 
-// CheckSplitOutcome reads the charge's split[] at Asaas after payment (GET
+// CheckSplitOutcome reads each payment's split[] at Asaas after payment (GET
 // /v3/payments/{id}) and matches each split to the entry of its rule (the split's
 // externalReference "rule:<position>", else its wallet). An entry whose split
 // Asaas cancelled, refused or blocked becomes a pending manual payout, audited
-// with Asaas's status and reason (kept in PostgreSQL only). Running it again
-// changes nothing more.
-func (a *Activities) CheckSplitOutcome(ctx context.Context, in CheckSplitsInput) (SplitsChecked, error) {
+// with Asaas's status and reason (kept in PostgreSQL only). It answers one count
+// per payment, in order. Running it again changes nothing more.
+func (a *Activities) CheckSplitOutcome(ctx context.Context, in CheckSplitsInput) ([]SplitsChecked, error) {
 	acct, cid, err := in.ids()
 	if err != nil {
-		return SplitsChecked{}, err
+		return nil, err
 	}
 	cl, err := a.asaasClient(ctx, acct)
 	if err != nil {
-		return SplitsChecked{}, err
+		return nil, err
 	}
+	out := make([]SplitsChecked, len(in.Payments))
+	for i, pay := range in.Payments {
+		if out[i], err = a.checkSplit(ctx, cl, acct, cid, pay); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (a *Activities) checkSplit(ctx context.Context, cl *asaas.Client, acct, cid uuid.UUID, in SplitToCheck) (SplitsChecked, error) {
 	p, err := cl.GetPayment(ctx, in.AsaasPaymentID)
 	if err != nil {
 		return SplitsChecked{}, gatewayError(err)

@@ -301,10 +301,10 @@ func TestCheckSplitOutcomeAgainstTheSimulator(t *testing.T) {
 	res := f.event(activities.ContractEventInput{Action: activities.ActionApply, Number: 1, AsaasPaymentID: charge, Payment: &pay})
 	assert.Equal(t, 1, res.GatewayEntries, "one entry is paid through the charge's split")
 
-	in := activities.CheckSplitsInput{ContractRef: f.ref(), Number: 1, AsaasPaymentID: charge}
-	var out activities.SplitsChecked
+	in := activities.CheckSplitsInput{ContractRef: f.ref(), Payments: []activities.SplitToCheck{{Number: 1, AsaasPaymentID: charge}}}
+	var out []activities.SplitsChecked
 	require.NoError(t, f.run(f.acts.CheckSplitOutcome, in, &out))
-	assert.Equal(t, activities.SplitsChecked{NotPaid: 1}, out)
+	assert.Equal(t, []activities.SplitsChecked{{NotPaid: 1}}, out)
 	require.NoError(t, f.run(f.acts.CheckSplitOutcome, in, &out))
 	assert.Equal(t, 1, f.count(`SELECT count(*) FROM split_entries WHERE contract_id=$1 AND payee_id=$2 AND status='pending' AND amount=9.80`, f.contract, f.agent))
 	assert.Equal(t, 0, f.count(`SELECT count(*) FROM split_entries WHERE contract_id=$1 AND status='sent_to_gateway'`, f.contract))

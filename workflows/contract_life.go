@@ -231,37 +231,23 @@ func (w *contractWorkflow) applyLife(ctx workflow.Context, inst *InstallmentStat
 	return nil
 }
 
-// readSplitBack asks Asaas how the split of a payment just received went, when
-// Asaas pays some of its entries (gatewayEntries > 0): entries whose split did not
-// go through become pending manual payouts (CheckSplitOutcome). A split Asaas has
-// not settled yet is asked about again every ReconcileEvery, maxSplitChecks times
-// at most, then surfaced on the contract for a person.
+// readSplitBack: a payment just received (or credited) whose entries Asaas pays
+// in part through the charge's split (gatewayEntries > 0) is read back from
+// Asaas — not in the batch that applied it (a payment stays one local activity),
+// but at the top of the next loop turn, together with every other read-back due
+// (splitChecksDue: one activity).
 func (w *contractWorkflow) readSplitBack(ctx workflow.Context, inst *InstallmentState, gatewayEntries int) error {
 	if w.life < chargeLife || gatewayEntries == 0 || inst.Payment == nil || inst.Payment.AsaasPaymentID == "" {
 		return nil
 	}
-	var out activities.SplitsChecked
-	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.CheckSplitOutcome, activities.CheckSplitsInput{
-		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.Payment.AsaasPaymentID,
-	}).Get(ctx, &out)
-	if rejected(err) {
-		inst.Payment.SplitCheckAt = time.Time{}
-		return w.recordError(ctx, inst.Number, "read the split back from Asaas", err)
-	}
-	if err != nil {
-		return err
-	}
-	inst.Payment.SplitChecks++
-	inst.Payment.SplitCheckAt = time.Time{}
-	if out.Waiting+out.Unknown == 0 {
-		return nil
-	}
-	if inst.Payment.SplitChecks < maxSplitChecks {
-		inst.Payment.SplitCheckAt = workflow.Now(ctx).Add(w.opts.ReconcileEvery)
-		return nil
-	}
-	return w.recordError(ctx, inst.Number, "read the split back from Asaas", fmt.Errorf(
-		"after %d checks Asaas has still not settled %d split(s) of payment %s: look at them in Asaas", inst.Payment.SplitChecks, out.Waiting+out.Unknown, inst.Payment.AsaasPaymentID))
+	inst.Payment.SplitCheckAt = workflow.Now(ctx)
+	return nil
+}
+
+// splitCheckDue reports a split read-back due at now.
+func (w *contractWorkflow) splitCheckDue(now time.Time) bool {
+	at, ok := w.nextSplitCheck()
+	return ok && !now.Before(at)
 }
 
 // nextSplitCheck is the earliest split read-back due.
@@ -275,13 +261,53 @@ func (w *contractWorkflow) nextSplitCheck() (time.Time, bool) {
 	return at, !at.IsZero()
 }
 
-// splitChecksDue runs the split read-backs whose time has come.
+// splitChecksDue asks Asaas, in one activity, how the splits of the payments
+// whose read-back is due went (CheckSplitOutcome: entries whose split did not go
+// through become pending manual payouts). A split Asaas has not settled yet is
+// asked about again every ReconcileEvery, maxSplitChecks times at most, then
+// surfaced on the contract for a person.
 func (w *contractWorkflow) splitChecksDue(ctx workflow.Context) error {
 	now := workflow.Now(ctx)
+	var due []*InstallmentState
+	var todo []activities.SplitToCheck
 	for i := range w.state.Installments {
 		inst := &w.state.Installments[i]
 		if p := inst.Payment; p != nil && !p.SplitCheckAt.IsZero() && !now.Before(p.SplitCheckAt) {
-			if err := w.readSplitBack(ctx, inst, 1); err != nil {
+			due = append(due, inst)
+			todo = append(todo, activities.SplitToCheck{Number: inst.Number, AsaasPaymentID: p.AsaasPaymentID})
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	var out []activities.SplitsChecked
+	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.CheckSplitOutcome, activities.CheckSplitsInput{
+		ContractRef: w.ref(), Payments: todo,
+	}).Get(ctx, &out)
+	if rejected(err) {
+		for _, inst := range due {
+			inst.Payment.SplitCheckAt = time.Time{}
+		}
+		return w.recordError(ctx, due[0].Number, "read the split back from Asaas", err)
+	}
+	if err != nil {
+		return err
+	}
+	for k, inst := range due {
+		if k >= len(out) {
+			break
+		}
+		p := inst.Payment
+		p.SplitChecks++
+		p.SplitCheckAt = time.Time{}
+		open := out[k].Waiting + out[k].Unknown
+		switch {
+		case open == 0:
+		case p.SplitChecks < maxSplitChecks:
+			p.SplitCheckAt = now.Add(w.opts.ReconcileEvery)
+		default:
+			if err := w.recordError(ctx, inst.Number, "read the split back from Asaas", fmt.Errorf(
+				"after %d checks Asaas has still not settled %d split(s) of payment %s: look at them in Asaas", p.SplitChecks, open, p.AsaasPaymentID)); err != nil {
 				return err
 			}
 		}

@@ -116,6 +116,13 @@ func (w *contractWorkflow) run(ctx workflow.Context) error {
 		if w.shouldContinueAsNew(ctx) {
 			return w.continueAsNew(ctx)
 		}
+		if w.life >= chargeLife && w.splitCheckDue(workflow.Now(ctx)) {
+			// Payments received in the last batch: their splits read back, all at once.
+			if err := w.locked(ctx, w.splitChecksDue); err != nil {
+				return err
+			}
+			continue
+		}
 		w.armWakeTimer(ctx)
 		if err := workflow.Await(ctx, func() bool {
 			return w.hasPayment() || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx) || w.rearm

@@ -321,16 +321,21 @@ func (f *fakeActivities) ReissueCharge(_ context.Context, in activities.ReissueC
 	return activities.ChargeIssued{AsaasPaymentID: fmt.Sprintf("pay_%d_r%d", in.Number, f.reissued), Status: "PENDING"}, nil
 }
 
-func (f *fakeActivities) CheckSplitOutcome(_ context.Context, in activities.CheckSplitsInput) (activities.SplitsChecked, error) {
-	f.record("CheckSplitOutcome:%d:%s", in.Number, in.AsaasPaymentID)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	answers := f.splitAnswers[in.Number]
-	if len(answers) == 0 {
-		return activities.SplitsChecked{Paid: f.gateway}, nil
+func (f *fakeActivities) CheckSplitOutcome(_ context.Context, in activities.CheckSplitsInput) ([]activities.SplitsChecked, error) {
+	var out []activities.SplitsChecked
+	for _, p := range in.Payments {
+		f.record("CheckSplitOutcome:%d:%s", p.Number, p.AsaasPaymentID)
+		f.mu.Lock()
+		answers := f.splitAnswers[p.Number]
+		if len(answers) == 0 {
+			out = append(out, activities.SplitsChecked{Paid: f.gateway})
+		} else {
+			f.splitAnswers[p.Number] = answers[1:]
+			out = append(out, answers[0])
+		}
+		f.mu.Unlock()
 	}
-	f.splitAnswers[in.Number] = answers[1:]
-	return answers[0], nil
+	return out, nil
 }
 
 // CheckInstallments lists what the fake's Asaas holds for the installments.
