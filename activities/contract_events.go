@@ -9,6 +9,7 @@ import (
 	"billing/metrics"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 )
 
 // What the contract workflow decided about one webhook event (or a state it
@@ -21,6 +22,10 @@ const (
 	ActionChargeDeleted  = "charge_deleted"  // Asaas deleted the installment's charge
 	ActionChargeRestored = "charge_restored" // Asaas restored it
 	ActionRecord         = "record"          // nothing changes: only the outcome (and, when notable, an audit line)
+	ActionHold           = "hold"            // a chargeback or a refund in progress: the payment's entries are held
+	ActionRelease        = "release"         // the hold ends (chargeback won, refund denied): entries back
+	ActionUndoCash       = "undo_cash"       // a cash receipt undone at Asaas: entries reversed, installment open again
+	ActionChargeUpdated  = "charge_updated"  // the charge's value or due date changed at Asaas (PAYMENT_UPDATED): copied
 )
 
 // ContractEventInput is one decision of the contract workflow.
@@ -40,7 +45,21 @@ type ContractEventInput struct {
 	AsaasPaymentID string `json:",omitempty"`
 	// Payment is the payment to record (ActionApply).
 	Payment   *ApplyPaymentInput `json:",omitempty"`
-	SettledOn string             `json:",omitempty"` // ActionSettle
+	SettledOn string             `json:",omitempty"` // ActionSettle (and ActionRelease of a card payment credited meanwhile)
+	// RefundedTotal (ActionReverse) is what Asaas has refunded of the payment so
+	// far when that is less than its amount (a partial refund); zero: all of it.
+	RefundedTotal decimal.Decimal `json:",omitzero"`
+	// Hold (ActionHold) is chargeback | refund.
+	Hold string `json:",omitempty"`
+	// ChargeStatus is the charge's status at Asaas after the event (to keep our
+	// copy of it): ActionHold, ActionRelease, ActionUndoCash, ActionChargeUpdated.
+	ChargeStatus string `json:",omitempty"`
+	// Value and DueDate (ActionChargeUpdated) are the charge's as Asaas holds them.
+	Value   decimal.Decimal `json:",omitzero"`
+	DueDate string          `json:",omitempty"`
+	// ReopenContract (ActionUndoCash): the contract was completed; with an
+	// installment owed again it is active again.
+	ReopenContract bool `json:",omitempty"`
 	// Status and Reason are the outcome of ActionRecord (ignored | processed | failed).
 	Status string `json:",omitempty"`
 	Reason string `json:",omitempty"`
@@ -60,6 +79,10 @@ type ContractEventResult struct {
 	Status  string
 	Reason  string
 	Payment *PaymentApplied `json:",omitempty"`
+	// GatewayEntries: the payment is received (ActionApply, ActionSettle,
+	// ActionRelease that settles) and this many of its entries are paid by Asaas
+	// through the charge's split: the contract reads the split's outcome back.
+	GatewayEntries int `json:",omitempty"`
 }
 
 // ApplyContractEvent writes one decision of the contract workflow and the
@@ -164,6 +187,15 @@ func contractEventEffect(ctx context.Context, q *dbgen.Queries, acct, cid uuid.U
 		return recordChargeDeleted(ctx, q, acct, cid, in.Number, in.AsaasPaymentID, in.Action == ActionChargeDeleted)
 	case ActionRecord:
 		return ContractEventResult{Status: in.Status, Reason: in.Reason}, nil
+	case ActionHold:
+		return holdPayment(ctx, q, acct, cid, in)
+	case ActionRelease:
+		return releasePayment(ctx, q, acct, cid, in)
+	case ActionUndoCash:
+		return undoCashReceipt(ctx, q, acct, cid, in)
+	case ActionChargeUpdated:
+		return changeInstallment(ctx, q, acct, cid, installmentChange{number: in.Number, asaasPaymentID: in.AsaasPaymentID,
+			value: in.Value, dueDate: in.DueDate, after: in.After, chargeStatus: in.ChargeStatus, source: "asaas", how: "copied"})
 	}
 	return ContractEventResult{}, invalidInput("unknown action %q", in.Action)
 }

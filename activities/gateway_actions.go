@@ -5,6 +5,8 @@ import (
 
 	"billing/asaas"
 	"billing/db/dbgen"
+
+	"github.com/shopspring/decimal"
 )
 
 // ReceiveInCash marks a charge as received outside the gateway at Asaas (which
@@ -102,6 +104,11 @@ func paymentInfo(p asaas.Payment) *GatewayPaymentInfo {
 	if d, ok := p.ConfirmedDate.Get(); paid.IsZero() && ok {
 		paid = d
 	}
+	refunded, _ := p.RefundedValue() // unreadable refunds[]: nothing concluded from them
+	if refunded.IsZero() {
+		refunded = decimal.Zero
+	}
 	return &GatewayPaymentInfo{ID: p.ID, Status: p.Status, Value: p.Value.Decimal, NetValue: p.NetValue.Decimal, PaymentDate: paid.String(),
-		BillingType: p.BillingType, Deleted: p.Deleted, FromLink: p.PaymentLink != nil && *p.PaymentLink != ""}
+		BillingType: p.BillingType, Deleted: p.Deleted, FromLink: p.PaymentLink != nil && *p.PaymentLink != "",
+		DueDate: p.DueDate.String(), Refunded: refunded}
 }

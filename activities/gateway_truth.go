@@ -20,6 +20,11 @@ type VerifyPaymentInput struct {
 	AsaasPaymentID string
 	ChargeID       string // the installment's own charge
 	Event          string // what the event claims: a payment, or a refund (PAYMENT_REFUNDED)
+	// Life: the contract takes the claims of the charge's life (holds, partial
+	// refunds, an undone cash receipt, a changed charge: wantedStatuses). Runs
+	// older than that send false and are answered as before (a refund only when
+	// Asaas says REFUNDED).
+	Life bool `json:",omitempty"`
 }
 
 // PaymentVerdict is what Asaas says: the payment as it stands there when it
@@ -62,10 +67,45 @@ func (a *Activities) VerifyPayment(ctx context.Context, in VerifyPaymentInput) (
 	if in.Event == asaas.EventPaymentRefunded {
 		want = map[string]bool{asaas.StatusRefunded: true}
 	}
+	if in.Life {
+		want = wantedStatuses(in.Event)
+	}
+	info := paymentInfo(p)
+	if in.Life && isRefundEvent(in.Event) && (p.Status == asaas.StatusReceived || p.Status == asaas.StatusConfirmed) {
+		if info.Refunded.IsPositive() {
+			return PaymentVerdict{Confirmed: true, Payment: info}, nil // refunded in part
+		}
+		return PaymentVerdict{Reason: fmt.Sprintf("Asaas says payment %s is %s with nothing refunded", p.ID, p.Status)}, nil
+	}
 	if !want[p.Status] {
 		return PaymentVerdict{Reason: fmt.Sprintf("Asaas says payment %s is %s", p.ID, p.Status)}, nil
 	}
-	return PaymentVerdict{Confirmed: true, Payment: paymentInfo(p)}, nil
+	return PaymentVerdict{Confirmed: true, Payment: info}, nil
+}
+
+// wantedStatuses are the statuses at Asaas that confirm an event's claim: a
+// payment (or a won chargeback, a denied refund: paid again), a refund (whole:
+// REFUNDED; in part: still paid with refunds[] — isRefundEvent), a chargeback
+// open, a refund in progress, a cash receipt undone or a charge changed (the
+// charge waits for payment again).
+func wantedStatuses(event string) map[string]bool {
+	switch {
+	case isRefundEvent(event):
+		return map[string]bool{asaas.StatusRefunded: true}
+	}
+	switch event {
+	case asaas.EventPaymentChargebackRequested, asaas.EventPaymentChargebackDispute, asaas.EventPaymentAwaitingChargebackReversal:
+		return map[string]bool{asaas.StatusChargebackRequested: true, asaas.StatusChargebackDispute: true, asaas.StatusAwaitingChargebackReversal: true}
+	case asaas.EventPaymentRefundInProgress:
+		return map[string]bool{asaas.StatusRefundInProgress: true, asaas.StatusRefundRequested: true}
+	case asaas.EventPaymentReceivedInCashUndone, asaas.EventPaymentUpdated:
+		return map[string]bool{asaas.StatusPending: true, asaas.StatusOverdue: true}
+	}
+	return map[string]bool{asaas.StatusReceived: true, asaas.StatusConfirmed: true, asaas.StatusReceivedInCash: true}
+}
+
+func isRefundEvent(event string) bool {
+	return event == asaas.EventPaymentRefunded || event == asaas.EventPaymentPartiallyRefunded
 }
 
 // CheckInstallmentsInput names the installments to ask Asaas about.

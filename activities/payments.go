@@ -42,8 +42,14 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 	}
 	paidOn := parseDay(in.PaidOn)
 	already := func(p dbgen.Payment) (ContractEventResult, error) {
-		return ContractEventResult{Status: EventIgnored, Reason: "payment already applied",
-			Payment: &PaymentApplied{PaymentID: p.ID.String(), Shortfall: p.Shortfall}}, nil
+		res := ContractEventResult{Status: EventIgnored, Reason: "payment already applied",
+			Payment: &PaymentApplied{PaymentID: p.ID.String(), Shortfall: p.Shortfall}}
+		if p.Status == PaymentReceived && (in.AsaasPaymentID == "" || (p.AsaasPaymentID != nil && *p.AsaasPaymentID == in.AsaasPaymentID)) {
+			n, err := gatewayEntries(ctx, q, acct, p.ID)
+			res.GatewayEntries = n
+			return res, err
+		}
+		return res, nil
 	}
 	inst, err := q.GetInstallmentByNumber(ctx, dbgen.GetInstallmentByNumberParams{AccountID: acct, ContractID: cid, Number: int32(in.Number)})
 	if err != nil {
@@ -156,8 +162,16 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 			return ContractEventResult{}, err
 		}
 	}
-	return ContractEventResult{Status: EventProcessed, Reason: "payment applied",
-		Payment: &PaymentApplied{PaymentID: p.ID.String(), Created: true, Shortfall: alloc.Shortfall, Entries: len(alloc.Entries)}}, nil
+	res := ContractEventResult{Status: EventProcessed, Reason: "payment applied",
+		Payment: &PaymentApplied{PaymentID: p.ID.String(), Created: true, Shortfall: alloc.Shortfall, Entries: len(alloc.Entries)}}
+	if in.Status == PaymentReceived {
+		for _, e := range alloc.Entries {
+			if e.Status == domain.EntrySentToGateway {
+				res.GatewayEntries++
+			}
+		}
+	}
+	return res, nil
 }
 
 func chargeStatusOf(in ApplyPaymentInput) string {
@@ -204,8 +218,16 @@ func settlePayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, i
 	if err != nil {
 		return ContractEventResult{}, err
 	}
+	p, err := q.GetPaymentByInstallment(ctx, dbgen.GetPaymentByInstallmentParams{AccountID: acct, InstallmentID: inst.ID})
+	if err != nil {
+		return ContractEventResult{}, missing(err, "payment of installment %d", in.Number)
+	}
+	gateway, err := gatewayEntries(ctx, q, acct, p.ID)
+	if err != nil {
+		return ContractEventResult{}, err
+	}
 	if n == 0 {
-		return ContractEventResult{Status: EventIgnored, Reason: "payment already settled"}, nil
+		return ContractEventResult{Status: EventIgnored, Reason: "payment already settled", GatewayEntries: gateway}, nil
 	}
 	if err := q.SetChargeStatus(ctx, dbgen.SetChargeStatusParams{AccountID: acct, AsaasPaymentID: in.AsaasPaymentID, Status: asaas.StatusReceived}); err != nil {
 		return ContractEventResult{}, err
@@ -214,7 +236,7 @@ func settlePayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, i
 		entityID: &inst.ID, contractID: &cid, data: map[string]any{"installment": in.Number, "asaas_payment_id": in.AsaasPaymentID, "settled_on": in.SettledOn}}); err != nil {
 		return ContractEventResult{}, err
 	}
-	return ContractEventResult{Status: EventProcessed, Reason: "card payment credited"}, nil
+	return ContractEventResult{Status: EventProcessed, Reason: "card payment credited", GatewayEntries: gateway}, nil
 }
 
 // MarkOverdue marks open installments overdue, from Asaas's event or our own timer.
@@ -254,16 +276,17 @@ func (a *Activities) ReversePayment(ctx context.Context, in ReversePaymentInput)
 	return err
 }
 
-// reversePayment adds one reversal entry (the negated amount) per split entry of
-// the installment's payment, nothing deleted. Entries not yet paid out are voided
-// (status reversed); an entry already paid to its payee keeps its status and its
-// reversal stays pending: the payee owes it back.
+// reversePayment reverses a refunded or charged-back payment's split entries
+// (reverseEntries: reversal entries, nothing deleted): all of them for a whole
+// refund, which also marks the payment and its installment refunded; for a
+// partial refund (in.RefundedTotal below the amount) the refunded share of each,
+// in proportion, the installment staying paid.
 func reversePayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in ContractEventInput) (ContractEventResult, error) {
 	inst, err := q.GetInstallmentByNumber(ctx, dbgen.GetInstallmentByNumberParams{AccountID: acct, ContractID: cid, Number: int32(in.Number)})
 	if err != nil {
 		return ContractEventResult{}, missing(err, "installment %d of contract %s", in.Number, cid)
 	}
-	p, err := q.GetPaymentByInstallment(ctx, dbgen.GetPaymentByInstallmentParams{AccountID: acct, InstallmentID: inst.ID})
+	p, err := q.GetPaymentForUpdate(ctx, dbgen.GetPaymentForUpdateParams{AccountID: acct, InstallmentID: inst.ID})
 	if err != nil {
 		return ContractEventResult{}, missing(err, "payment of installment %d", in.Number)
 	}
@@ -275,50 +298,41 @@ func reversePayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, 
 		return ContractEventResult{}, temporal.NewNonRetryableApplicationError(
 			"refund of "+in.AsaasPaymentID+" is not the applied payment of installment "+strconv.Itoa(in.Number), ErrTypeInvalidState, nil)
 	}
-	entries, err := q.ListPaymentEntries(ctx, dbgen.ListPaymentEntriesParams{AccountID: acct, PaymentID: p.ID})
+	target, whole := p.Amount, true
+	if in.RefundedTotal.IsPositive() && in.RefundedTotal.LessThan(p.Amount) {
+		target, whole = in.RefundedTotal, false
+		if !target.GreaterThan(p.RefundedAmount) {
+			return ContractEventResult{Status: EventIgnored, Reason: "refund already applied (" + domain.FormatMoney(p.RefundedAmount) + " refunded)"}, nil
+		}
+	}
+	reversed, err := reverseEntries(ctx, q, acct, cid, p, target, whole)
 	if err != nil {
 		return ContractEventResult{}, err
 	}
-	today := parseDay("")
-	reversed := decimal.Zero
-	for _, e := range entries {
-		if e.ReversesEntryID != nil {
-			continue
-		}
-		status := string(domain.EntryReversed)
-		if e.Status == string(domain.EntryPaid) && e.PayeeID != nil {
-			status = string(domain.EntryPending) // claw back from the payee
-		}
-		if _, err := q.InsertSplitEntry(ctx, dbgen.InsertSplitEntryParams{
-			AccountID: acct, PaymentID: p.ID, ContractID: cid, PayeeID: e.PayeeID, RulePosition: e.RulePosition,
-			Kind: e.Kind, Amount: e.Amount.Neg(), Status: status, ReversesEntryID: &e.ID, OccurredOn: today,
-		}); err != nil {
+	if _, err := q.SetPaymentRefunded(ctx, dbgen.SetPaymentRefundedParams{AccountID: acct, ID: p.ID, RefundedAmount: target, Whole: whole}); err != nil {
+		return ContractEventResult{}, err
+	}
+	action, reason := "payment.refunded", "payment refunded; split entries reversed"
+	if whole {
+		if _, err := q.RefundInstallment(ctx, dbgen.RefundInstallmentParams{AccountID: acct, ID: inst.ID}); err != nil {
 			return ContractEventResult{}, err
 		}
-		for _, from := range []domain.EntryStatus{domain.EntryPending, domain.EntrySentToGateway, domain.EntryRetained} {
-			if err := q.SetEntryStatus(ctx, dbgen.SetEntryStatusParams{AccountID: acct, ID: e.ID, FromStatus: string(from), Status: string(domain.EntryReversed)}); err != nil {
+		if in.AsaasPaymentID != "" {
+			if err := q.SetChargeStatus(ctx, dbgen.SetChargeStatusParams{AccountID: acct, AsaasPaymentID: in.AsaasPaymentID, Status: asaas.StatusRefunded}); err != nil {
 				return ContractEventResult{}, err
 			}
 		}
-		reversed = reversed.Add(e.Amount)
+	} else {
+		action = "payment.partially_refunded"
+		reason = "payment refunded in part (" + domain.FormatMoney(target) + " of " + domain.FormatMoney(p.Amount) + "); that share of its split entries reversed"
 	}
-	if _, err := q.RefundPayment(ctx, dbgen.RefundPaymentParams{AccountID: acct, ID: p.ID}); err != nil {
-		return ContractEventResult{}, err
-	}
-	if _, err := q.RefundInstallment(ctx, dbgen.RefundInstallmentParams{AccountID: acct, ID: inst.ID}); err != nil {
-		return ContractEventResult{}, err
-	}
-	if in.AsaasPaymentID != "" {
-		if err := q.SetChargeStatus(ctx, dbgen.SetChargeStatusParams{AccountID: acct, AsaasPaymentID: in.AsaasPaymentID, Status: asaas.StatusRefunded}); err != nil {
-			return ContractEventResult{}, err
-		}
-	}
-	if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorAsaas, action: "payment.refunded", entityType: "payment",
+	if err := writeAudit(ctx, q, auditEvent{account: acct, actorType: actorAsaas, action: action, entityType: "payment",
 		entityID: &p.ID, contractID: &cid, data: map[string]any{"installment": in.Number, "event": in.Event,
-			"asaas_payment_id": in.AsaasPaymentID, "reversed": domain.FormatMoney(reversed)}}); err != nil {
+			"asaas_payment_id": in.AsaasPaymentID, "reversed": domain.FormatMoney(reversed),
+			"refunded_total": domain.FormatMoney(target), "amount": domain.FormatMoney(p.Amount)}}); err != nil {
 		return ContractEventResult{}, err
 	}
-	return ContractEventResult{Status: EventProcessed, Reason: "payment refunded; split entries reversed"}, nil
+	return ContractEventResult{Status: EventProcessed, Reason: reason}, nil
 }
 
 // RecordChargeDeleted records that Asaas deleted (or restored) a charge.

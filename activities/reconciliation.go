@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// A reconciliation run of an account (docs/architecture.md, "Reconciliation"):
+// A reconciliation run of an account (docs/architecture.md, "Reconciliation of an account"):
 // its workflow lists the contracts to ask (PlanReconciliation), asks each one
 // (ReconcileContract, reconciliation_contract.go) and ends the run
 // (FinishReconciliation). Every write is keyed by the run and the contract, so

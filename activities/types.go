@@ -99,6 +99,9 @@ type PaymentApplied struct {
 	Created   bool
 	Shortfall decimal.Decimal
 	Entries   int
+	// GatewayEntries: received, with this many entries paid by Asaas through the
+	// charge's split (ContractEventResult.GatewayEntries).
+	GatewayEntries int `json:",omitempty"`
 }
 
 // SettlePaymentInput marks a confirmed (card) payment as received.
@@ -191,6 +194,9 @@ type GatewayPaymentInfo struct {
 	BillingType string `json:",omitempty"`
 	Deleted     bool   `json:",omitempty"`
 	FromLink    bool   `json:",omitempty"` // made through a payment link
+	DueDate     string `json:",omitempty"` // YYYY-MM-DD
+	// Refunded is what Asaas has refunded of it (refunds[] DONE; all of it when REFUNDED).
+	Refunded decimal.Decimal `json:",omitzero"`
 }
 
 // DeleteChargeInput deletes one open charge at Asaas.
@@ -203,8 +209,13 @@ type DeleteChargeInput struct {
 // FinishCancellationInput closes a cancelled contract in one transaction.
 type FinishCancellationInput struct {
 	ContractRef
-	Cancelled      []int
-	Reason         string
+	Cancelled []int
+	// ReasonID is the contract note (contract_notes) holding the cancel reason the
+	// API stored before the cancel: free text stays out of Temporal.
+	ReasonID string `json:",omitempty"`
+	// Reason is the reason's text as runs scheduled before the notes carried it;
+	// never set now.
+	Reason         string `json:",omitempty"`
 	RequestedBy    string
 	DeletedCharges int
 }

@@ -45,6 +45,8 @@ type ContractActionResult struct {
 	// Installment and InstallmentStatus are set by mark-paid.
 	Installment       *int   `json:"installment,omitempty"`
 	InstallmentStatus string `json:"installment_status,omitempty"`
+	// Change is set by change-installment and reissue: what the installment is now.
+	Change *InstallmentChange `json:"change,omitempty"`
 	// InProgress: the workflow accepted the action but has not finished it yet
 	// (e.g. Asaas is slow); answered 202 and not stored for Idempotency-Key, so
 	// repeating the request with the same key waits for the same action again.
@@ -151,7 +153,7 @@ func (s *Server) contractAction(c *gin.Context, run func(ctx context.Context, e 
 		return
 	}
 	ctx := c.Request.Context()
-	idem, err := idempotencyOf(c)
+	idem, err := idempotencyFor(c, http.MethodPost, http.MethodPatch)
 	if err != nil {
 		s.writeError(c, err)
 		return

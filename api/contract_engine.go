@@ -178,8 +178,14 @@ func (e *TemporalContracts) MarkPaid(ctx context.Context, a Actor, contractID uu
 // Cancel runs the cancel Update: open charges are deleted at Asaas last to first.
 func (e *TemporalContracts) Cancel(ctx context.Context, a Actor, contractID uuid.UUID, reason string, idempotencyKey string) (ContractActionResult, error) {
 	var res workflows.CancelResult
-	err := e.update(ctx, contractID, workflows.CancelUpdate, updateID(idempotencyKey, "cancel", contractID.String()),
-		workflows.CancelRequest{Reason: reason, RequestedBy: a.UserID.String()}, &res)
+	id := updateID(idempotencyKey, "cancel", contractID.String())
+	// The reason's text stays in PostgreSQL; the workflow carries its id (B10).
+	reasonID, err := storeNote(ctx, dbgen.New(e.pool), a, contractID, "cancel_reason", reason, id)
+	if err != nil {
+		return ContractActionResult{}, err
+	}
+	err = e.update(ctx, contractID, workflows.CancelUpdate, id,
+		workflows.CancelRequest{ReasonID: reasonID, RequestedBy: a.UserID.String()}, &res)
 	if errors.Is(err, errInProgress) {
 		return inProgress(contractID, workflows.StatusActive), nil
 	}

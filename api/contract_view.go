@@ -89,6 +89,10 @@ type paymentView struct {
 	PaidOn         string     `json:"paid_on"`
 	SettledOn      *string    `json:"settled_on"`
 	Status         string     `json:"status"`
+	// RefundedAmount is what Asaas refunded of it (a partial refund, or all of it).
+	RefundedAmount string `json:"refunded_amount"`
+	// Hold is chargeback or refund while Asaas has one open (its entries disputed).
+	Hold *string `json:"hold"`
 }
 
 type entryView struct {
@@ -104,7 +108,8 @@ type entryView struct {
 	OccurredOn      string     `json:"occurred_on"`
 }
 
-// contractTotals: paid = payments not refunded; refunded = refunded payments;
+// contractTotals: paid = payments not refunded, less what was refunded of them in
+// part; refunded = what was refunded (whole and partial refunds);
 // outstanding = values of installments still to be paid (scheduled, open, overdue).
 type contractTotals struct {
 	Total            string `json:"total"`
@@ -117,6 +122,12 @@ type contractTotals struct {
 func viewEntry(e dbgen.SplitEntry) entryView {
 	return entryView{e.ID, e.PaymentID, e.PayeeID, e.RulePosition, e.Kind, formatMoney(e.Amount), e.Status,
 		e.ReversesEntryID, e.PayoutID, formatDate(e.OccurredOn)}
+}
+
+func viewPayment(p dbgen.Payment) *paymentView {
+	return &paymentView{ID: p.ID, Origin: p.Origin, RecordedBy: p.RecordedBy, AsaasPaymentID: p.AsaasPaymentID, Amount: formatMoney(p.Amount),
+		NetAmount: formatMoney(p.NetAmount), FeeAmount: formatMoney(p.FeeAmount), Shortfall: formatMoney(p.Shortfall), PaidOn: formatDate(p.PaidOn),
+		SettledOn: formatOptDate(p.SettledOn), Status: p.Status, RefundedAmount: formatMoney(p.RefundedAmount), Hold: p.Hold}
 }
 
 func contractDetailOf(ctx context.Context, q *dbgen.Queries, c dbgen.Contract) (contractDetail, error) {
@@ -144,6 +155,9 @@ func contractDetailOf(ctx context.Context, q *dbgen.Queries, c dbgen.Contract) (
 
 	chargeOf := map[uuid.UUID]*chargeView{}
 	for _, ch := range charges {
+		if ch.SupersededAt != nil {
+			continue // re-issued: the installment's charge is the new one
+		}
 		chargeOf[ch.InstallmentID] = &chargeView{ch.ID, ch.AsaasPaymentID, ch.BillingType, ch.Status, formatMoney(ch.Value),
 			formatOptMoney(ch.NetValue), formatDate(ch.DueDate), ch.InvoiceUrl, ch.BankSlipUrl, ch.PixCopyPaste, ch.DeletedAt}
 	}
@@ -151,14 +165,22 @@ func contractDetailOf(ctx context.Context, q *dbgen.Queries, c dbgen.Contract) (
 	installmentOfPayment := map[uuid.UUID]uuid.UUID{}
 	paid, refunded := decimal.Zero, decimal.Zero
 	for _, p := range payments {
-		paymentOf[p.InstallmentID] = &paymentView{p.ID, p.Origin, p.RecordedBy, p.AsaasPaymentID, formatMoney(p.Amount),
-			formatMoney(p.NetAmount), formatMoney(p.FeeAmount), formatMoney(p.Shortfall), formatDate(p.PaidOn),
-			formatOptDate(p.SettledOn), p.Status}
 		installmentOfPayment[p.ID] = p.InstallmentID
-		if p.Status == "refunded" {
+		if p.Status == "undone" {
+			// A cash receipt undone at Asaas: not the installment's payment (its
+			// entries and their reversals stay listed), unless it has no other.
+			if paymentOf[p.InstallmentID] == nil {
+				paymentOf[p.InstallmentID] = viewPayment(p)
+			}
+			continue
+		}
+		paymentOf[p.InstallmentID] = viewPayment(p)
+		switch {
+		case p.Status == "refunded":
 			refunded = refunded.Add(p.Amount)
-		} else {
-			paid = paid.Add(p.Amount)
+		default: // paid, less what was refunded in part
+			paid = paid.Add(p.Amount.Sub(p.RefundedAmount))
+			refunded = refunded.Add(p.RefundedAmount)
 		}
 	}
 	entriesOf := map[uuid.UUID][]entryView{}

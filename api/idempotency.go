@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,8 +29,14 @@ type idempotency struct {
 // idempotencyOf reads the key of a POST (nil when absent or not a POST). The request
 // hash covers method, path and the exact body bytes.
 func idempotencyOf(c *gin.Context) (*idempotency, error) {
+	return idempotencyFor(c, http.MethodPost)
+}
+
+// idempotencyFor reads the key of a request of one of the methods (contract
+// actions: POST, and the PATCH of an installment, which acts at Asaas).
+func idempotencyFor(c *gin.Context, methods ...string) (*idempotency, error) {
 	key := strings.TrimSpace(c.GetHeader(idempotencyHeader))
-	if key == "" || c.Request.Method != http.MethodPost {
+	if key == "" || !slices.Contains(methods, c.Request.Method) {
 		return nil, nil
 	}
 	if len(key) > 255 {

@@ -19,7 +19,7 @@ const maxReportEntries = 20000
 
 var entryStatuses = []string{
 	string(domain.EntrySentToGateway), string(domain.EntryPaid), string(domain.EntryPending),
-	string(domain.EntryReversed), string(domain.EntryRetained),
+	string(domain.EntryReversed), string(domain.EntryRetained), string(domain.EntryDisputed),
 }
 
 // statusTotals sums amounts per entry status, plus "total" across them.

@@ -161,6 +161,8 @@ func unpayable(e dbgen.SplitEntry) string {
 		return "has no payee (the gateway fee or the account's own share): nothing to pay out"
 	case e.Status == "paid" && e.PayoutID != nil:
 		return fmt.Sprintf("is already paid (payout %s)", e.PayoutID)
+	case e.Status == "disputed":
+		return "is disputed: its payment has a chargeback or a refund open at Asaas; it can be paid out once released"
 	case e.Status != "pending":
 		return fmt.Sprintf("is %s, not pending", e.Status)
 	}

@@ -134,8 +134,8 @@ func TestPayoutReport(t *testing.T) {
 		assert.Nil(t, none["payee_id"], "the fee belongs to no payee")
 		assert.Len(t, ana["entries"], 2)
 		assert.Len(t, fr["entries"], 4)
-		assert.Equal(t, map[string]any{"sent_to_gateway": "2.71", "paid": "0.00", "pending": "2.91", "reversed": "0.00", "retained": "0.00", "total": "5.62"}, ana["totals"])
-		assert.Equal(t, map[string]any{"sent_to_gateway": "0.00", "paid": "24.46", "pending": "26.25", "reversed": "0.00", "retained": "0.00", "total": "50.71"}, fr["totals"])
+		assert.Equal(t, map[string]any{"sent_to_gateway": "2.71", "paid": "0.00", "pending": "2.91", "reversed": "0.00", "retained": "0.00", "disputed": "0.00", "total": "5.62"}, ana["totals"])
+		assert.Equal(t, map[string]any{"sent_to_gateway": "0.00", "paid": "24.46", "pending": "26.25", "reversed": "0.00", "retained": "0.00", "disputed": "0.00", "total": "50.71"}, fr["totals"])
 		assert.Equal(t, "1.99", none["totals"].(map[string]any)["paid"])
 		assert.Equal(t, "58.32", r["totals"].(map[string]any)["total"], "the entries add up to the two payments (2 x 29.16)")
 		entry := fr["entries"].([]any)[0].(map[string]any)
@@ -183,7 +183,7 @@ func TestPayoutReport(t *testing.T) {
 		for _, row := range rows[1:] {
 			count[row[0]]++
 		}
-		assert.Equal(t, map[string]int{"entry": 7, "payee_total": 3 * 6, "total": 6}, count)
+		assert.Equal(t, map[string]int{"entry": 7, "payee_total": 3 * 7, "total": 7}, count)
 		last := rows[len(rows)-1]
 		assert.Equal(t, []string{"total", "", "", "", "", "", "", "total", "", "58.32", ""}, last)
 		var frFixed []string

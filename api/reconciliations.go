@@ -17,7 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// Reconciliations (docs/architecture.md, "Reconciliation"): a run asks Asaas,
+// Reconciliations (docs/architecture.md, "Reconciliation of an account"): a run asks Asaas,
 // through each contract's workflow, about every installment of the account
 // that can still take money, and reports what it repaired and what it could
 // not. POST starts one on demand; the queue watch starts sweeps.

@@ -121,6 +121,10 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 		}},
 		"POST /v1/contracts/{id}/installments/{n}/mark-paid": {bodies: []func(*testing.T) map[string]any{
 			body("amount", "29.16", "paid_on", today)}},
+		"PATCH /v1/contracts/{id}/installments/{n}": {bodies: []func(*testing.T) map[string]any{
+			body("value", "29.16", "due_date", due)}},
+		"POST /v1/contracts/{id}/installments/{n}/reissue": {bodies: []func(*testing.T) map[string]any{
+			body("due_date", due)}},
 		"POST /v1/contracts/{id}/cancel": {bodies: []func(*testing.T) map[string]any{body("reason", "cliente desistiu")},
 			stored: s.storedCancelReason},
 		"POST /v1/payment-links": {bodies: []func(*testing.T) map[string]any{

@@ -116,6 +116,8 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.PATCH("/contracts/:id", s.updateContract)
 	v1.POST("/contracts/:id/activate", s.activateContract)
 	v1.POST("/contracts/:id/installments/:n/mark-paid", s.markInstallmentPaid)
+	v1.PATCH("/contracts/:id/installments/:n", s.changeInstallment)
+	v1.POST("/contracts/:id/installments/:n/reissue", s.reissueInstallmentCharge)
 	v1.POST("/contracts/:id/cancel", s.cancelContract)
 	v1.GET("/contracts/:id/installments/:n/pix", s.installmentPix)
 	v1.GET("/contracts/:id/installments/:n/boleto", s.installmentBoleto)

@@ -14,7 +14,7 @@ import (
 )
 
 // The account's Asaas webhook queue as its watch last read it
-// (docs/architecture.md, "Reconciliation"), shown in the settings, and the
+// (docs/architecture.md, "Reconciliation of an account"), shown in the settings, and the
 // watch's schedule, made when the settings are saved.
 
 // QueueWatchScheduler creates or updates an account's queue watch schedule.

@@ -164,6 +164,7 @@ func (e DeletedResult) Valid() bool {
 
 // Defines values for EntryStatus.
 const (
+	EntryStatusDisputed      EntryStatus = "disputed"
 	EntryStatusPaid          EntryStatus = "paid"
 	EntryStatusPending       EntryStatus = "pending"
 	EntryStatusRetained      EntryStatus = "retained"
@@ -174,6 +175,8 @@ const (
 // Valid indicates whether the value is a known member of the EntryStatus enum.
 func (e EntryStatus) Valid() bool {
 	switch e {
+	case EntryStatusDisputed:
+		return true
 	case EntryStatusPaid:
 		return true
 	case EntryStatusPending:
@@ -198,6 +201,24 @@ const (
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InstallmentChangeHow.
+const (
+	InstallmentChangeHowReissued InstallmentChangeHow = "reissued"
+	InstallmentChangeHowUpdated  InstallmentChangeHow = "updated"
+)
+
+// Valid indicates whether the value is a known member of the InstallmentChangeHow enum.
+func (e InstallmentChangeHow) Valid() bool {
+	switch e {
+	case InstallmentChangeHowReissued:
+		return true
+	case InstallmentChangeHowUpdated:
 		return true
 	default:
 		return false
@@ -429,6 +450,27 @@ func (e PayeePatchPersonType) Valid() bool {
 	}
 }
 
+// Defines values for PaymentHold.
+const (
+	PaymentHoldChargeback  PaymentHold = "chargeback"
+	PaymentHoldLessThannil PaymentHold = "<nil>"
+	PaymentHoldRefund      PaymentHold = "refund"
+)
+
+// Valid indicates whether the value is a known member of the PaymentHold enum.
+func (e PaymentHold) Valid() bool {
+	switch e {
+	case PaymentHoldChargeback:
+		return true
+	case PaymentHoldLessThannil:
+		return true
+	case PaymentHoldRefund:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentOrigin.
 const (
 	PaymentOriginGateway    PaymentOrigin = "gateway"
@@ -455,6 +497,7 @@ const (
 	PaymentStatusConfirmed PaymentStatus = "confirmed"
 	PaymentStatusReceived  PaymentStatus = "received"
 	PaymentStatusRefunded  PaymentStatus = "refunded"
+	PaymentStatusUndone    PaymentStatus = "undone"
 )
 
 // Valid indicates whether the value is a known member of the PaymentStatus enum.
@@ -465,6 +508,8 @@ func (e PaymentStatus) Valid() bool {
 	case PaymentStatusReceived:
 		return true
 	case PaymentStatusRefunded:
+		return true
+	case PaymentStatusUndone:
 		return true
 	default:
 		return false
@@ -1138,6 +1183,7 @@ type BulkPayoutInputMethod string
 
 // CancelInput defines model for CancelInput.
 type CancelInput struct {
+	// Reason Stored in PostgreSQL before the cancel runs; the workflow carries only its id.
 	Reason string `json:"reason"`
 }
 
@@ -1236,6 +1282,8 @@ type Contract struct {
 
 // ContractActionInProgress defines model for ContractActionInProgress.
 type ContractActionInProgress struct {
+	// Change change-installment and reissue only: the installment now.
+	Change     *InstallmentChange                 `json:"change,omitempty"`
 	ContractId openapi_types.UUID                 `json:"contract_id"`
 	InProgress ContractActionInProgressInProgress `json:"in_progress"`
 
@@ -1253,6 +1301,8 @@ type ContractActionInProgressInProgress bool
 
 // ContractActionResult defines model for ContractActionResult.
 type ContractActionResult struct {
+	// Change change-installment and reissue only: the installment now.
+	Change     *InstallmentChange `json:"change,omitempty"`
 	ContractId openapi_types.UUID `json:"contract_id"`
 
 	// InProgress Only in a 202 answer: accepted and still running.
@@ -1388,7 +1438,9 @@ type Deleted struct {
 // DeletedResult defines model for Deleted.Result.
 type DeletedResult string
 
-// EntryStatus defines model for EntryStatus.
+// EntryStatus disputed: held while its payment has a chargeback or a refund open at Asaas;
+// no payout takes it, and it returns to its status when the hold is released
+// (a reversal when the chargeback is lost).
 type EntryStatus string
 
 // FieldError defines model for FieldError.
@@ -1418,6 +1470,51 @@ type Installment struct {
 
 	// Value An amount in BRL, 2 decimal places, never negative.
 	Value Money `json:"value"`
+}
+
+// InstallmentChange defines model for InstallmentChange.
+type InstallmentChange struct {
+	// AsaasPaymentId The installment's charge now.
+	AsaasPaymentId string `json:"asaas_payment_id"`
+	DueDate        Date   `json:"due_date"`
+
+	// How updated: the charge was changed at Asaas; reissued: a new charge replaced it.
+	How         InstallmentChangeHow `json:"how"`
+	Installment int                  `json:"installment"`
+	Status      InstallmentStatus    `json:"status"`
+
+	// Value An amount in BRL, 2 decimal places, never negative.
+	Value Money `json:"value"`
+}
+
+// InstallmentChangeHow updated: the charge was changed at Asaas; reissued: a new charge replaced it.
+type InstallmentChangeHow string
+
+// InstallmentChangeInput defines model for InstallmentChangeInput.
+type InstallmentChangeInput struct {
+	// DueDate The new due date, not before today in São Paulo (absent: unchanged).
+	DueDate *Date `json:"due_date,omitempty"`
+
+	// Value The installment's new value (absent: unchanged).
+	Value *MoneyInput `json:"value,omitempty"`
+}
+
+// InstallmentChangeResult defines model for InstallmentChangeResult.
+type InstallmentChangeResult struct {
+	// Change change-installment and reissue only: the installment now.
+	Change     InstallmentChange  `json:"change"`
+	ContractId openapi_types.UUID `json:"contract_id"`
+
+	// InProgress Only in a 202 answer: accepted and still running.
+	InProgress *bool `json:"in_progress,omitempty"`
+
+	// Installment mark-paid only: the installment's number.
+	Installment int `json:"installment"`
+
+	// InstallmentStatus mark-paid only, when it is recorded.
+	InstallmentStatus *InstallmentStatus `json:"installment_status,omitempty"`
+	Status            ContractStatus     `json:"status"`
+	WorkflowId        string             `json:"workflow_id"`
 }
 
 // InstallmentInput defines model for InstallmentInput.
@@ -1570,27 +1667,38 @@ type Payment struct {
 	AsaasPaymentId *NullableString `json:"asaas_payment_id"`
 
 	// FeeAmount An amount in BRL, 2 decimal places, never negative.
-	FeeAmount Money              `json:"fee_amount"`
-	Id        openapi_types.UUID `json:"id"`
+	FeeAmount Money `json:"fee_amount"`
+
+	// Hold While Asaas has a chargeback or a refund in progress open on it: its entries are disputed.
+	Hold *PaymentHold       `json:"hold"`
+	Id   openapi_types.UUID `json:"id"`
 
 	// NetAmount An amount in BRL, 2 decimal places, never negative.
 	NetAmount Money `json:"net_amount"`
 
 	// Origin The payment origin badge: reconciled when the contract found it by asking Asaas (no webhook told it).
-	Origin     PaymentOrigin       `json:"origin"`
-	PaidOn     Date                `json:"paid_on"`
-	RecordedBy *NullableUUID       `json:"recorded_by"`
-	SettledOn  *openapi_types.Date `json:"settled_on"`
+	Origin     PaymentOrigin `json:"origin"`
+	PaidOn     Date          `json:"paid_on"`
+	RecordedBy *NullableUUID `json:"recorded_by"`
+
+	// RefundedAmount What Asaas refunded of it so far (a partial refund reverses that share of its entries).
+	RefundedAmount Money               `json:"refunded_amount"`
+	SettledOn      *openapi_types.Date `json:"settled_on"`
 
 	// Shortfall An amount in BRL, 2 decimal places, never negative.
-	Shortfall Money         `json:"shortfall"`
-	Status    PaymentStatus `json:"status"`
+	Shortfall Money `json:"shortfall"`
+
+	// Status undone: a cash receipt undone at Asaas (the installment is owed again); refunded: refunded in full.
+	Status PaymentStatus `json:"status"`
 }
+
+// PaymentHold While Asaas has a chargeback or a refund in progress open on it: its entries are disputed.
+type PaymentHold string
 
 // PaymentOrigin The payment origin badge: reconciled when the contract found it by asking Asaas (no webhook told it).
 type PaymentOrigin string
 
-// PaymentStatus defines model for Payment.Status.
+// PaymentStatus undone: a cash receipt undone at Asaas (the installment is owed again); refunded: refunded in full.
 type PaymentStatus string
 
 // PaymentLink defines model for PaymentLink.
@@ -1851,6 +1959,12 @@ type ReconciliationReportSource string
 // ReconciliationReportStatus defines model for ReconciliationReport.Status.
 type ReconciliationReportStatus string
 
+// ReissueInput defines model for ReissueInput.
+type ReissueInput struct {
+	// DueDate The new charge's due date (absent: the installment's, which must not have passed).
+	DueDate *Date `json:"due_date,omitempty"`
+}
+
 // ReportEntry defines model for ReportEntry.
 type ReportEntry struct {
 	// Amount An amount that can be negative: a reversal entry (the negative twin of an entry
@@ -1866,7 +1980,11 @@ type ReportEntry struct {
 	PayoutId          *NullableUUID      `json:"payout_id"`
 	ReversesEntryId   *NullableUUID      `json:"reverses_entry_id"`
 	RulePosition      *int               `json:"rule_position"`
-	Status            EntryStatus        `json:"status"`
+
+	// Status disputed: held while its payment has a chargeback or a refund open at Asaas;
+	// no payout takes it, and it returns to its status when the hold is released
+	// (a reversal when the chargeback is lost).
+	Status EntryStatus `json:"status"`
 }
 
 // ReportEntryKind defines model for ReportEntry.Kind.
@@ -1942,7 +2060,11 @@ type SplitEntry struct {
 	PayoutId        *NullableUUID      `json:"payout_id"`
 	ReversesEntryId *NullableUUID      `json:"reverses_entry_id"`
 	RulePosition    *int               `json:"rule_position"`
-	Status          EntryStatus        `json:"status"`
+
+	// Status disputed: held while its payment has a chargeback or a refund open at Asaas;
+	// no payout takes it, and it returns to its status when the hold is released
+	// (a reversal when the chargeback is lost).
+	Status EntryStatus `json:"status"`
 }
 
 // SplitEntryKind defines model for SplitEntry.Kind.
@@ -1975,8 +2097,12 @@ type SplitPreviewEntry struct {
 	PayeeId *NullableUUID          `json:"payee_id,omitempty"`
 
 	// RulePosition The rule's position (1-based); null for the fee without a fee rule and the account's own remainder.
-	RulePosition *int         `json:"rule_position,omitempty"`
-	Status       *EntryStatus `json:"status,omitempty"`
+	RulePosition *int `json:"rule_position,omitempty"`
+
+	// Status disputed: held while its payment has a chargeback or a refund open at Asaas;
+	// no payout takes it, and it returns to its status when the hold is released
+	// (a reversal when the chargeback is lost).
+	Status *EntryStatus `json:"status,omitempty"`
 }
 
 // SplitPreviewEntryKind defines model for SplitPreviewEntry.Kind.
@@ -2036,6 +2162,9 @@ type SplitRuleInputKind string
 // total include reversal entries, so they can be negative (money a payee owes
 // back, or a period holding more reversals than payments).
 type StatusTotals struct {
+	// Disputed Held while a chargeback or a refund is open at Asaas: not payable.
+	Disputed SignedMoney `json:"disputed"`
+
 	// Paid An amount that can be negative: a reversal entry (the negative twin of an entry
 	// whose payment was refunded or charged back), or a total that includes them.
 	Paid SignedMoney `json:"paid"`
@@ -2402,8 +2531,9 @@ type CreateClientParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2434,8 +2564,9 @@ type CreateContractParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2450,8 +2581,9 @@ type ActivateContractParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2476,8 +2608,26 @@ type CancelContractParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ChangeInstallmentParams defines parameters for ChangeInstallment.
+type ChangeInstallmentParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2492,8 +2642,26 @@ type MarkInstallmentPaidParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReissueInstallmentChargeParams defines parameters for ReissueInstallmentCharge.
+type ReissueInstallmentChargeParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2524,8 +2692,9 @@ type CreatePayeeParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2549,8 +2718,9 @@ type CreatePaymentLinkParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2580,8 +2750,9 @@ type CreatePayoutParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2596,8 +2767,9 @@ type CreateBulkPayoutParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2639,8 +2811,9 @@ type CreateReconciliationParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2671,8 +2844,9 @@ type CreateTemplateParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2695,8 +2869,9 @@ type CreateTokenParams struct {
 	// `Idempotency-Key`). Only successful answers are stored: after an error the key
 	// can be used again. A request that arrives while another with the same key is
 	// running waits for its answer and replays it (409 if it has not answered in
-	// time); a key whose request died is taken over after two minutes. On mark-paid
-	// and cancel the key is also part of the workflow Update ID
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
 	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
 	// the same action, and the key never pays another installment.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2742,8 +2917,14 @@ type UpdateContractJSONRequestBody = ContractPatch
 // CancelContractJSONRequestBody defines body for CancelContract for application/json ContentType.
 type CancelContractJSONRequestBody = CancelInput
 
+// ChangeInstallmentJSONRequestBody defines body for ChangeInstallment for application/json ContentType.
+type ChangeInstallmentJSONRequestBody = InstallmentChangeInput
+
 // MarkInstallmentPaidJSONRequestBody defines body for MarkInstallmentPaid for application/json ContentType.
 type MarkInstallmentPaidJSONRequestBody = MarkPaidInput
+
+// ReissueInstallmentChargeJSONRequestBody defines body for ReissueInstallmentCharge for application/json ContentType.
+type ReissueInstallmentChargeJSONRequestBody = ReissueInput
 
 // CreatePayeeJSONRequestBody defines body for CreatePayee for application/json ContentType.
 type CreatePayeeJSONRequestBody = PayeeInput
@@ -3120,6 +3301,42 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContract(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeInstallmentWithBody Change the value and/or due date of an installment still owed
+	//
+	// A workflow update of the contract (validated first: 409 for a contract that
+	// is not active or an installment that is paid, refunded or cancelled; 422 for
+	// a due date before today, nothing to change, or a value the contract's fixed
+	// split rules do not fit in). The installment's charge is changed at Asaas
+	// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+	// deleted and issued again with the new value and due date
+	// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+	// recorded as paid and the change refused (409). The schedule, the search
+	// attributes, the overdue check and the audit trail (installment.changed,
+	// charge.reissued) follow.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+	ChangeInstallmentWithBody(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeInstallment Change the value and/or due date of an installment still owed
+	//
+	// A workflow update of the contract (validated first: 409 for a contract that
+	// is not active or an installment that is paid, refunded or cancelled; 422 for
+	// a due date before today, nothing to change, or a value the contract's fixed
+	// split rules do not fit in). The installment's charge is changed at Asaas
+	// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+	// deleted and issued again with the new value and due date
+	// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+	// recorded as paid and the change refused (409). The schedule, the search
+	// attributes, the overdue check and the audit trail (installment.changed,
+	// charge.reissued) follow.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+	ChangeInstallment(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
 	//
 	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
@@ -3155,6 +3372,32 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/contracts/{id}/installments/{n}/pix (the `GetInstallmentPix` operationId).
 	GetInstallmentPix(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReissueInstallmentChargeWithBody Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+	//
+	// For an installment still owed whose charge was deleted at Asaas, refused by
+	// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+	// then a new charge is issued (same split, same externalReference), due on
+	// `due_date` — required when the installment's own due date has passed. An open
+	// charge that is not overdue is changed with PATCH instead (409).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+	ReissueInstallmentChargeWithBody(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReissueInstallmentCharge Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+	//
+	// For an installment still owed whose charge was deleted at Asaas, refused by
+	// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+	// then a new charge is issued (same split, same externalReference), due on
+	// `due_date` — required when the installment's own due date has passed. An open
+	// charge that is not overdue is changed with PATCH instead (409).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+	ReissueInstallmentCharge(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, body ReissueInstallmentChargeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPIDocument This document
 	//
@@ -3928,6 +4171,62 @@ func (c *HTTPClient) CancelContract(ctx context.Context, id Id, params *CancelCo
 	return c.Client.Do(req)
 }
 
+// ChangeInstallmentWithBody Change the value and/or due date of an installment still owed
+//
+// A workflow update of the contract (validated first: 409 for a contract that
+// is not active or an installment that is paid, refunded or cancelled; 422 for
+// a due date before today, nothing to change, or a value the contract's fixed
+// split rules do not fit in). The installment's charge is changed at Asaas
+// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+// deleted and issued again with the new value and due date
+// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+// recorded as paid and the change refused (409). The schedule, the search
+// attributes, the overdue check and the audit trail (installment.changed,
+// charge.reissued) follow.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+func (c *HTTPClient) ChangeInstallmentWithBody(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeInstallmentRequestWithBody(c.Server, id, n, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeInstallment Change the value and/or due date of an installment still owed
+//
+// A workflow update of the contract (validated first: 409 for a contract that
+// is not active or an installment that is paid, refunded or cancelled; 422 for
+// a due date before today, nothing to change, or a value the contract's fixed
+// split rules do not fit in). The installment's charge is changed at Asaas
+// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+// deleted and issued again with the new value and due date
+// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+// recorded as paid and the change refused (409). The schedule, the search
+// attributes, the overdue check and the audit trail (installment.changed,
+// charge.reissued) follow.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+func (c *HTTPClient) ChangeInstallment(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeInstallmentRequest(c.Server, id, n, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
 //
 // Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
@@ -3994,6 +4293,52 @@ func (c *HTTPClient) MarkInstallmentPaid(ctx context.Context, id Id, n int, para
 // Corresponds with GET /v1/contracts/{id}/installments/{n}/pix (the `GetInstallmentPix` operationId).
 func (c *HTTPClient) GetInstallmentPix(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetInstallmentPixRequest(c.Server, id, n)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReissueInstallmentChargeWithBody Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+//
+// For an installment still owed whose charge was deleted at Asaas, refused by
+// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+// then a new charge is issued (same split, same externalReference), due on
+// `due_date` — required when the installment's own due date has passed. An open
+// charge that is not overdue is changed with PATCH instead (409).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+func (c *HTTPClient) ReissueInstallmentChargeWithBody(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReissueInstallmentChargeRequestWithBody(c.Server, id, n, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReissueInstallmentCharge Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+//
+// For an installment still owed whose charge was deleted at Asaas, refused by
+// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+// then a new charge is issued (same split, same externalReference), due on
+// `due_date` — required when the installment's own due date has passed. An open
+// charge that is not overdue is changed with PATCH instead (409).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+func (c *HTTPClient) ReissueInstallmentCharge(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, body ReissueInstallmentChargeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReissueInstallmentChargeRequest(c.Server, id, n, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5837,6 +6182,75 @@ func NewCancelContractRequestWithBody(server string, id Id, params *CancelContra
 	return req, nil
 }
 
+// NewChangeInstallmentRequest calls the generic ChangeInstallment builder with application/json body
+func NewChangeInstallmentRequest(server string, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeInstallmentRequestWithBody(server, id, n, params, "application/json", bodyReader)
+}
+
+// NewChangeInstallmentRequestWithBody constructs an http.Request for the ChangeInstallment method, with any body, and a specified content type
+func NewChangeInstallmentRequestWithBody(server string, id Id, n int, params *ChangeInstallmentParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "n", n, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/contracts/%s/installments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetInstallmentBoletoRequest constructs an http.Request for the GetInstallmentBoleto method
 func NewGetInstallmentBoletoRequest(server string, id Id, n int) (*http.Request, error) {
 	var err error
@@ -5983,6 +6397,75 @@ func NewGetInstallmentPixRequest(server string, id Id, n int) (*http.Request, er
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReissueInstallmentChargeRequest calls the generic ReissueInstallmentCharge builder with application/json body
+func NewReissueInstallmentChargeRequest(server string, id Id, n int, params *ReissueInstallmentChargeParams, body ReissueInstallmentChargeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReissueInstallmentChargeRequestWithBody(server, id, n, params, "application/json", bodyReader)
+}
+
+// NewReissueInstallmentChargeRequestWithBody constructs an http.Request for the ReissueInstallmentCharge method, with any body, and a specified content type
+func NewReissueInstallmentChargeRequestWithBody(server string, id Id, n int, params *ReissueInstallmentChargeParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "n", n, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/contracts/%s/installments/%s/reissue", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7935,6 +8418,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContractWithResponse(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelContractResponse, error)
 
+	// ChangeInstallmentWithBodyWithResponse Change the value and/or due date of an installment still owed
+	//
+	// A workflow update of the contract (validated first: 409 for a contract that
+	// is not active or an installment that is paid, refunded or cancelled; 422 for
+	// a due date before today, nothing to change, or a value the contract's fixed
+	// split rules do not fit in). The installment's charge is changed at Asaas
+	// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+	// deleted and issued again with the new value and due date
+	// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+	// recorded as paid and the change refused (409). The schedule, the search
+	// attributes, the overdue check and the audit trail (installment.changed,
+	// charge.reissued) follow.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+	ChangeInstallmentWithBodyWithResponse(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeInstallmentResponse, error)
+
+	// ChangeInstallmentWithResponse Change the value and/or due date of an installment still owed
+	//
+	// A workflow update of the contract (validated first: 409 for a contract that
+	// is not active or an installment that is paid, refunded or cancelled; 422 for
+	// a due date before today, nothing to change, or a value the contract's fixed
+	// split rules do not fit in). The installment's charge is changed at Asaas
+	// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+	// deleted and issued again with the new value and due date
+	// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+	// recorded as paid and the change refused (409). The schedule, the search
+	// attributes, the overdue check and the audit trail (installment.changed,
+	// charge.reissued) follow.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+	ChangeInstallmentWithResponse(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeInstallmentResponse, error)
+
 	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
 	//
 	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
@@ -7974,6 +8493,32 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/contracts/{id}/installments/{n}/pix (the `GetInstallmentPix` operationId).
 	GetInstallmentPixWithResponse(ctx context.Context, id Id, n int, reqEditors ...RequestEditorFn) (*GetInstallmentPixResponse, error)
+
+	// ReissueInstallmentChargeWithBodyWithResponse Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+	//
+	// For an installment still owed whose charge was deleted at Asaas, refused by
+	// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+	// then a new charge is issued (same split, same externalReference), due on
+	// `due_date` — required when the installment's own due date has passed. An open
+	// charge that is not overdue is changed with PATCH instead (409).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+	ReissueInstallmentChargeWithBodyWithResponse(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReissueInstallmentChargeResponse, error)
+
+	// ReissueInstallmentChargeWithResponse Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+	//
+	// For an installment still owed whose charge was deleted at Asaas, refused by
+	// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+	// then a new charge is issued (same split, same externalReference), due on
+	// `due_date` — required when the installment's own due date has passed. An open
+	// charge that is not overdue is changed with PATCH instead (409).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+	ReissueInstallmentChargeWithResponse(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, body ReissueInstallmentChargeJSONRequestBody, reqEditors ...RequestEditorFn) (*ReissueInstallmentChargeResponse, error)
 
 	// GetOpenAPIDocumentWithResponse This document
 	//
@@ -9866,6 +10411,145 @@ func (r CancelContractResponse) ContentType() string {
 	return ""
 }
 
+// ChangeInstallmentResponse200Headers the declared response headers of an HTTP 200 response for ChangeInstallment
+type ChangeInstallmentResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// ChangeInstallmentResponse401Headers the declared response headers of an HTTP 401 response for ChangeInstallment
+type ChangeInstallmentResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// ChangeInstallmentResponse503Headers the declared response headers of an HTTP 503 response for ChangeInstallment
+type ChangeInstallmentResponse503Headers struct {
+	RetryAfter int
+}
+
+type ChangeInstallmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstallmentChangeResult
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ActionInProgress
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON501 the response for an HTTP 501 `application/problem+json` response
+	ApplicationproblemJSON501 *NotImplemented
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ChangeInstallmentResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ChangeInstallmentResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ChangeInstallmentResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeInstallmentResponse) GetJSON200() *InstallmentChangeResult {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ChangeInstallmentResponse) GetJSON202() *ActionInProgress {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON501 returns the response for an HTTP 501 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON501() *NotImplemented {
+	return r.ApplicationproblemJSON501
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ChangeInstallmentResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeInstallmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeInstallmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeInstallmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeInstallmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetInstallmentBoletoResponse401Headers the declared response headers of an HTTP 401 response for GetInstallmentBoleto
 type GetInstallmentBoletoResponse401Headers struct {
 	WWWAuthenticate string
@@ -10214,6 +10898,145 @@ func (r GetInstallmentPixResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetInstallmentPixResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReissueInstallmentChargeResponse200Headers the declared response headers of an HTTP 200 response for ReissueInstallmentCharge
+type ReissueInstallmentChargeResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// ReissueInstallmentChargeResponse401Headers the declared response headers of an HTTP 401 response for ReissueInstallmentCharge
+type ReissueInstallmentChargeResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// ReissueInstallmentChargeResponse503Headers the declared response headers of an HTTP 503 response for ReissueInstallmentCharge
+type ReissueInstallmentChargeResponse503Headers struct {
+	RetryAfter int
+}
+
+type ReissueInstallmentChargeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InstallmentChangeResult
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ActionInProgress
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// ApplicationproblemJSON501 the response for an HTTP 501 `application/problem+json` response
+	ApplicationproblemJSON501 *NotImplemented
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReissueInstallmentChargeResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReissueInstallmentChargeResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReissueInstallmentChargeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReissueInstallmentChargeResponse) GetJSON200() *InstallmentChangeResult {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ReissueInstallmentChargeResponse) GetJSON202() *ActionInProgress {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON501 returns the response for an HTTP 501 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON501() *NotImplemented {
+	return r.ApplicationproblemJSON501
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReissueInstallmentChargeResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ReissueInstallmentChargeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReissueInstallmentChargeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReissueInstallmentChargeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReissueInstallmentChargeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13378,6 +14201,54 @@ func (c *ClientWithResponses) CancelContractWithResponse(ctx context.Context, id
 	return ParseCancelContractResponse(rsp)
 }
 
+// ChangeInstallmentWithBodyWithResponse Change the value and/or due date of an installment still owed
+//
+// A workflow update of the contract (validated first: 409 for a contract that
+// is not active or an installment that is paid, refunded or cancelled; 422 for
+// a due date before today, nothing to change, or a value the contract's fixed
+// split rules do not fit in). The installment's charge is changed at Asaas
+// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+// deleted and issued again with the new value and due date
+// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+// recorded as paid and the change refused (409). The schedule, the search
+// attributes, the overdue check and the audit trail (installment.changed,
+// charge.reissued) follow.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+func (c *ClientWithResponses) ChangeInstallmentWithBodyWithResponse(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeInstallmentResponse, error) {
+	rsp, err := c.ChangeInstallmentWithBody(ctx, id, n, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeInstallmentResponse(rsp)
+}
+
+// ChangeInstallmentWithResponse Change the value and/or due date of an installment still owed
+//
+// A workflow update of the contract (validated first: 409 for a contract that
+// is not active or an installment that is paid, refunded or cancelled; 422 for
+// a due date before today, nothing to change, or a value the contract's fixed
+// split rules do not fit in). The installment's charge is changed at Asaas
+// (PUT /v3/payments/{id}); where Asaas refuses (or the charge is gone) it is
+// deleted and issued again with the new value and due date
+// (`change.how`: updated | reissued). A charge the customer paid meanwhile is
+// recorded as paid and the change refused (409). The schedule, the search
+// attributes, the overdue check and the audit trail (installment.changed,
+// charge.reissued) follow.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
+func (c *ClientWithResponses) ChangeInstallmentWithResponse(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeInstallmentResponse, error) {
+	rsp, err := c.ChangeInstallment(ctx, id, n, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeInstallmentResponse(rsp)
+}
+
 // GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
 //
 // Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
@@ -13440,6 +14311,44 @@ func (c *ClientWithResponses) GetInstallmentPixWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetInstallmentPixResponse(rsp)
+}
+
+// ReissueInstallmentChargeWithBodyWithResponse Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+//
+// For an installment still owed whose charge was deleted at Asaas, refused by
+// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+// then a new charge is issued (same split, same externalReference), due on
+// `due_date` — required when the installment's own due date has passed. An open
+// charge that is not overdue is changed with PATCH instead (409).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+func (c *ClientWithResponses) ReissueInstallmentChargeWithBodyWithResponse(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReissueInstallmentChargeResponse, error) {
+	rsp, err := c.ReissueInstallmentChargeWithBody(ctx, id, n, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReissueInstallmentChargeResponse(rsp)
+}
+
+// ReissueInstallmentChargeWithResponse Issue the charge of an installment still owed again (deleted at Asaas, or expired)
+//
+// For an installment still owed whose charge was deleted at Asaas, refused by
+// Asaas, or expired (overdue): a live overdue charge is deleted at Asaas first,
+// then a new charge is issued (same split, same externalReference), due on
+// `due_date` — required when the installment's own due date has passed. An open
+// charge that is not overdue is changed with PATCH instead (409).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/contracts/{id}/installments/{n}/reissue (the `ReissueInstallmentCharge` operationId).
+func (c *ClientWithResponses) ReissueInstallmentChargeWithResponse(ctx context.Context, id Id, n int, params *ReissueInstallmentChargeParams, body ReissueInstallmentChargeJSONRequestBody, reqEditors ...RequestEditorFn) (*ReissueInstallmentChargeResponse, error) {
+	rsp, err := c.ReissueInstallmentCharge(ctx, id, n, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReissueInstallmentChargeResponse(rsp)
 }
 
 // GetOpenAPIDocumentWithResponse This document
@@ -15449,6 +16358,142 @@ func ParseCancelContractResponse(rsp *http.Response) (*CancelContractResponse, e
 	return response, nil
 }
 
+// ParseChangeInstallmentResponse parses an HTTP response from a ChangeInstallmentWithResponse call
+func ParseChangeInstallmentResponse(rsp *http.Response) (*ChangeInstallmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeInstallmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstallmentChangeResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ActionInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ChangeInstallmentResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ChangeInstallmentResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ChangeInstallmentResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetInstallmentBoletoResponse parses an HTTP response from a GetInstallmentBoletoWithResponse call
 func ParseGetInstallmentBoletoResponse(rsp *http.Response) (*GetInstallmentBoletoResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15783,6 +16828,142 @@ func ParseGetInstallmentPixResponse(rsp *http.Response) (*GetInstallmentPixRespo
 			headers.RetryAfter = value
 		}
 		response.Headers502 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReissueInstallmentChargeResponse parses an HTTP response from a ReissueInstallmentChargeWithResponse call
+func ParseReissueInstallmentChargeResponse(rsp *http.Response) (*ReissueInstallmentChargeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReissueInstallmentChargeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InstallmentChangeResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ActionInProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReissueInstallmentChargeResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReissueInstallmentChargeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReissueInstallmentChargeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

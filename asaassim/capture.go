@@ -134,7 +134,7 @@ func capturePayment(p *payment) paymentSnap {
 		out.Splits = append(out.Splits, splitSnap{
 			ID: sp.id, WalletID: sp.wallet.WalletID, Fixed: sp.fixed, Percent: sp.percent, TotalFixed: sp.totalFixed,
 			ExternalReference: sp.externalReference, Description: sp.description, Total: sp.total,
-			Status: sp.status, CancellationReason: sp.cancellationReason, Credited: sp.credited,
+			Status: sp.status, CancellationReason: sp.cancellationReason, RefusalReason: sp.refusalReason, Credited: sp.credited,
 		})
 	}
 	if p.chargeback != nil {

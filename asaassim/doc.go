@@ -14,8 +14,8 @@
 //	POST   /v3/payments                           GET /v3/payments[/{id}]
 //	DELETE /v3/payments/{id}                      POST /v3/payments/{id}/restore
 //	POST   /v3/payments/{id}/receiveInCash        POST /v3/payments/{id}/undoReceivedInCash
-//	POST   /v3/payments/{id}/refund               GET /v3/payments/{id}/pixQrCode
-//	GET    /v3/payments/{id}/identificationField
+//	POST   /v3/payments/{id}/refund {value?}      GET /v3/payments/{id}/pixQrCode
+//	GET    /v3/payments/{id}/identificationField  PUT /v3/payments/{id} {value?, dueDate?}
 //	POST   /v3/installments                       GET /v3/installments/{id}[/payments]
 //	POST   /v3/paymentLinks                       GET /v3/paymentLinks/{id}
 //	POST   /v3/transfers                          GET /v3/transfers/{id}
@@ -40,6 +40,10 @@
 //	POST /_sim/payments/{id}/refund             POST /_sim/payments/{id}/chargeback {reason?}
 //	POST /_sim/payments/{id}/chargeback/dispute POST /_sim/payments/{id}/chargeback/resolve {won}
 //	POST /_sim/payments/{id}/chargeback/reversal
+//	POST /_sim/payments/{id}/partial-refund {value, description?}   POST /_sim/payments/{id}/undo-cash
+//	POST /_sim/payments/{id}/refund-in-progress  POST /_sim/payments/{id}/refund-outcome {done}
+//	POST /_sim/payments/{id}/split-status {walletId?, status: REFUSED|CANCELLED, refusalReason?}
+//	POST /_sim/payments/{id}/refuse-updates {refuse}
 //	POST /_sim/paymentLinks/{id}/pay {customer?, billingType?, value?, date?}
 //	POST /_sim/bills {accountId, value, ...}    POST /_sim/bills/{id}/status {status, failReasons?}
 //	POST /_sim/transfers/{id}/status {status, failReason?}

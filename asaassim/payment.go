@@ -62,6 +62,7 @@ type payment struct {
 	beforeCash                                    *cashUndo // saved by receiveInCash for undoReceivedInCash
 	qrImage                                       string    // cached pixQrCode image
 	statusBeforeChargeback                        string
+	refuseUpdates                                 bool // test control (RefuseUpdates); not saved
 }
 
 type discountRule struct {

@@ -182,8 +182,8 @@ func (s *Server) undoReceivedInCashAPI(a *account, r *http.Request) (any, *Error
 	return p.render(s.today()), nil
 }
 
-// refundAPI: POST /v3/payments/{id}/refund {value?, description?}. Only full
-// refunds are simulated; a partial value is rejected (our limitation).
+// refundAPI: POST /v3/payments/{id}/refund {value?, description?}: the whole
+// value, or part of it (refundValue).
 func (s *Server) refundAPI(a *account, r *http.Request) (any, *Error) {
 	b, err := readBody(r)
 	if err != nil {
@@ -196,11 +196,11 @@ func (s *Server) refundAPI(a *account, r *http.Request) (any, *Error) {
 		return nil, err
 	}
 	v, present, ok := b.dec("value")
-	if !ok || (present && !v.Equal(p.value)) {
-		return nil, badRequest("invalid_value", "O simulador só estorna o valor total da cobrança ("+brl(p.value)+").")
+	if !ok {
+		return nil, badRequest("invalid_value", "O valor do estorno é inválido.")
 	}
 	desc, _ := b.optStr("description")
-	if err := s.refund(p, desc); err != nil {
+	if err := s.refundValue(p, v, present, desc); err != nil {
 		return nil, err
 	}
 	return p.render(s.today()), nil

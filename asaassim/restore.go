@@ -180,7 +180,7 @@ func (r *restorer) payment(ps paymentSnap) {
 		p.splits = append(p.splits, &split{
 			splitInput: splitInput{wallet: wallet, fixed: ss.Fixed, percent: ss.Percent, totalFixed: ss.TotalFixed,
 				externalReference: ss.ExternalReference, description: ss.Description},
-			id: ss.ID, total: ss.Total, status: ss.Status, cancellationReason: ss.CancellationReason, credited: ss.Credited,
+			id: ss.ID, total: ss.Total, status: ss.Status, cancellationReason: ss.CancellationReason, refusalReason: ss.RefusalReason, credited: ss.Credited,
 		})
 	}
 	if cb := ps.Chargeback; cb != nil {

@@ -44,4 +44,5 @@ func (s *Server) routes() {
 	}))
 
 	s.controlRoutes()
+	s.lifeRoutes()
 }

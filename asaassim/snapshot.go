@@ -175,6 +175,7 @@ type splitSnap struct {
 	Total              decimal.Decimal  `json:"total"`
 	Status             string           `json:"status"`
 	CancellationReason *string          `json:"cancellationReason"`
+	RefusalReason      *string          `json:"refusalReason,omitempty"`
 	Credited           bool             `json:"credited"`
 }
 

@@ -19,7 +19,14 @@ const (
 	splitCancelled      = "CANCELLED"
 	splitRefunded       = "REFUNDED"
 	splitBlocked        = "BLOCKED_BY_VALUE_DIVERGENCE"
+	// splitRefused: Asaas refused the split (the seed's refusalReason). Set only by
+	// the control API (SetSplitStatus); invented: a refusal is final, so the
+	// charge's later moves leave a refused split as it is and its wallet unpaid.
+	splitRefused = "REFUSED"
 )
+
+// settledSplit: a split whose status the charge's moves no longer change.
+func settledSplit(sp *split) bool { return sp.status == splitBlocked || sp.status == splitRefused }
 
 type splitInput struct {
 	wallet            *account
@@ -35,7 +42,8 @@ type split struct {
 	total              decimal.Decimal
 	status             string
 	cancellationReason *string
-	credited           bool // the destination balance holds total
+	refusalReason      *string // REFUSED only
+	credited           bool    // the destination balance holds total
 }
 
 // render: keys of the OpenAPI PaymentSplitGetResponseDTO; like the seed's
@@ -51,7 +59,7 @@ func (sp *split) render() obj {
 	o.add("totalValue", sp.total)
 	o.add("cancellationReason", sp.cancellationReason)
 	o.add("status", sp.status)
-	o.add("refusalReason", nil)
+	o.add("refusalReason", sp.refusalReason)
 	o.add("externalReference", sp.externalReference)
 	o.add("description", sp.description)
 	return o
@@ -193,6 +201,9 @@ func (p *payment) resetSplits(status string) {
 	ins := inputsOf(p.splits)
 	blocked := splitTotal(ins, p.netValue).GreaterThan(p.netValue)
 	for _, sp := range p.splits {
+		if sp.status == splitRefused {
+			continue
+		}
 		sp.total = splitAmount(sp.splitInput, p.netValue)
 		sp.cancellationReason = nil
 		sp.status = status
@@ -208,7 +219,7 @@ func (p *payment) resetSplits(status string) {
 // cancellationReason for CANCELLED (nil otherwise).
 func (p *payment) setSplits(status string, reason string) {
 	for _, sp := range p.splits {
-		if sp.status == splitBlocked && status != splitPending {
+		if (sp.status == splitBlocked && status != splitPending) || sp.status == splitRefused {
 			continue
 		}
 		sp.status = status
@@ -225,7 +236,7 @@ func (p *payment) setSplits(status string, reason string) {
 func (p *payment) creditSplits() {
 	kept := p.netValue
 	for _, sp := range p.splits {
-		if sp.status == splitBlocked {
+		if settledSplit(sp) {
 			continue
 		}
 		sp.status = splitDone
@@ -244,7 +255,7 @@ func (p *payment) creditSplits() {
 func (p *payment) debitSplits(credited bool) {
 	kept := p.netValue
 	for _, sp := range p.splits {
-		if sp.status == splitBlocked {
+		if settledSplit(sp) {
 			continue
 		}
 		if sp.credited {

@@ -40,7 +40,7 @@ type payout struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-var entryStatuses = []string{"pending", "sent_to_gateway", "paid", "reversed", "retained"}
+var entryStatuses = []string{"pending", "sent_to_gateway", "paid", "reversed", "retained", "disputed"}
 
 // reportQuery is the API query of the report's filters (dates as the API takes them).
 func (x *exchange) reportQuery(q url.Values) url.Values {

@@ -35,6 +35,7 @@ const (
 	EntryPending       EntryStatus = "pending"         // waiting for a manual payout
 	EntryReversed      EntryStatus = "reversed"        // the negative twin of an entry whose payment was refunded
 	EntryRetained      EntryStatus = "retained"        // the account's own remainder: nothing to pay out
+	EntryDisputed      EntryStatus = "disputed"        // held while its payment's chargeback or refund is open: no payout takes it
 )
 
 // PaymentAmounts are the amounts of one payment. Net is the gateway's

@@ -15,7 +15,7 @@ func signalOf(acct uuid.UUID, key string, ev asaas.WebhookEvent, installment int
 	gp := workflows.GatewayPayment{
 		ID: p.ID, Status: p.Status, BillingType: p.BillingType, Value: p.Value.Decimal, NetValue: p.NetValue.Decimal,
 		PaymentDate: p.PaymentDate.String(), ClientPaymentDate: p.ClientPaymentDate.String(), Deleted: p.Deleted,
-		FromLink: p.PaymentLink != nil && *p.PaymentLink != "",
+		FromLink: p.PaymentLink != nil && *p.PaymentLink != "", DueDate: p.DueDate.String(),
 	}
 	if d, ok := p.ConfirmedDate.Get(); ok {
 		gp.ConfirmedDate = d.String()

@@ -30,7 +30,40 @@ const (
 	// ReconcileUpdate asks Asaas about every installment that can still be paid
 	// (and the refunds of paid ones) and repairs what no webhook told.
 	ReconcileUpdate = "reconcile"
+	// ChangeInstallmentUpdate changes an open or overdue installment's value
+	// and/or due date: its charge is changed at Asaas, or deleted and issued again.
+	ChangeInstallmentUpdate = "change-installment"
+	// ReissueChargeUpdate issues a new charge for an installment still owed whose
+	// charge was deleted at Asaas or expired (overdue).
+	ReissueChargeUpdate = "reissue-charge"
 )
+
+// ChangeInstallmentRequest changes an installment (zero Value or empty DueDate:
+// unchanged).
+type ChangeInstallmentRequest struct {
+	InstallmentNumber int
+	Value             decimal.Decimal `json:",omitzero"`
+	DueDate           string          `json:",omitempty"` // YYYY-MM-DD
+	RequestedBy       string          // user id
+}
+
+// ReissueChargeRequest issues the installment's charge again, due on DueDate
+// (empty: the installment's due date, which must not have passed).
+type ReissueChargeRequest struct {
+	InstallmentNumber int
+	DueDate           string `json:",omitempty"`
+	RequestedBy       string // user id
+}
+
+// InstallmentChangeResult answers ChangeInstallmentUpdate and ReissueChargeUpdate.
+type InstallmentChangeResult struct {
+	InstallmentNumber int
+	ChargeID          string // the installment's charge now
+	How               string // updated (at Asaas) | reissued (a new charge)
+	Value             decimal.Decimal
+	DueDate           string
+	Status            string // the installment's
+}
 
 // ReconcileRequest starts a reconciliation of the contract.
 type ReconcileRequest struct {
@@ -178,6 +211,17 @@ type PaymentState struct {
 	Origin         string // gateway | manual
 	Amount         decimal.Decimal
 	Status         string // confirmed | received | refunded
+	// Hold is chargeback | refund while Asaas has one open (its split entries are
+	// disputed); Holds counts the holds it had.
+	Hold  string `json:",omitempty"`
+	Holds int    `json:",omitempty"`
+	// Refunded is what Asaas refunded of it so far (a partial refund; Amount when
+	// refunded in full).
+	Refunded decimal.Decimal `json:",omitzero"`
+	// SplitChecks counts the read-backs of its charge's split at Asaas;
+	// SplitCheckAt is when the next one is due (zero: none).
+	SplitChecks  int       `json:",omitempty"`
+	SplitCheckAt time.Time `json:",omitzero"`
 }
 
 // ContractView is what the state query answers.
@@ -210,6 +254,10 @@ type PaymentEvent struct {
 var ContractEvents = []string{
 	evCreated, evConfirmed, evReceived, evReceivedInCash, evDunningReceived,
 	evOverdue, evRefunded, evDeleted, evRestored,
+	// The charge's life (changeChargeLife): runs older than it record them as
+	// events that do not change a contract.
+	evUpdated, evPartiallyRefunded, evRefundInProgress, evRefundDenied, evReceivedInCashUndone,
+	evChargebackRequested, evChargebackDispute, evAwaitingChargebackReversal,
 }
 
 // GatewayPayment is the part of an Asaas payment the workflow decides on.
@@ -224,6 +272,9 @@ type GatewayPayment struct {
 	ConfirmedDate     string `json:",omitempty"`
 	Deleted           bool   `json:",omitempty"`
 	FromLink          bool   `json:",omitempty"` // created through a payment link
+	DueDate           string `json:",omitempty"` // YYYY-MM-DD (PAYMENT_UPDATED)
+	// Refunded is what Asaas refunded of it (read back from Asaas: a partial refund).
+	Refunded decimal.Decimal `json:",omitzero"`
 }
 
 // MarkPaidRequest records a payment made outside the gateway.
@@ -245,9 +296,12 @@ type MarkPaidResult struct {
 	ContractStatus    string
 }
 
-// CancelRequest cancels the contract.
+// CancelRequest cancels the contract. The reason's text is stored in PostgreSQL
+// by the API first (contract_notes); the request carries its id only.
 type CancelRequest struct {
-	Reason      string
+	ReasonID string `json:",omitempty"`
+	// Reason is the text an older API sent; never set now.
+	Reason      string `json:",omitempty"`
 	RequestedBy string // user id
 }
 

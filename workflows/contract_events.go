@@ -5,6 +5,8 @@ import (
 
 	"billing/asaas"
 	"billing/domain"
+
+	"github.com/shopspring/decimal"
 )
 
 // Asaas payment events the contract acts on (ContractEvents lists them).
@@ -54,6 +56,10 @@ type eventDecision struct {
 	paymentStatus string // actApply: confirmed | received
 	manual        bool   // actApply: received in cash (Asaas did not split it)
 	notable       bool   // actIgnore: money that could not be applied (audited)
+	hold          string // actHold: chargeback | refund
+	// refunded (actReverse) is what a partial refund brings the payment's
+	// refunded total to; zero for a whole refund.
+	refunded decimal.Decimal
 }
 
 // moneyEvent: events that move money, which must never be dropped unnoticed.

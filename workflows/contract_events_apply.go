@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"billing/activities"
 
@@ -112,8 +113,8 @@ func (w *contractWorkflow) rememberEvent(key string) {
 // what Asaas says is applied or, when it does not confirm, the event is rejected.
 func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent) (eventOutcome, error) {
 	inst := w.installment(ev.InstallmentNumber)
-	d := decideForInstallment(inst, ev)
-	if !ev.Verified && needsGatewayCheck(inst, ev, d) {
+	d := w.decide(inst, ev)
+	if !ev.Verified && w.needsGatewayCheck(inst, ev, d) {
 		verdict, err := w.verifyPayment(ctx, inst, ev)
 		if err != nil {
 			return eventOutcome{}, err
@@ -126,7 +127,11 @@ func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent)
 			return eventOutcome{decision: eventDecision{action: actIgnore, reason: reason, notable: true}, rejected: true}, err
 		}
 		ev = verifiedEvent(ev, *verdict.Payment)
-		d = decideForInstallment(inst, ev)
+		d = w.decide(inst, ev)
+	}
+	if d.action == actUndoCash && w.state.Status == StatusCancelled {
+		d = eventDecision{action: actIgnore, notable: true, reason: fmt.Sprintf(
+			"the contract is cancelled: the cash receipt of installment %d was undone at Asaas, its payment is kept for a person to look at", inst.Number)}
 	}
 	out := eventOutcome{decision: d, paymentID: ev.Payment.ID}
 	if inst != nil {
@@ -139,13 +144,19 @@ func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent)
 	switch d.action {
 	case actApply:
 		pay := gatewayEventPayment(w.ref(), inst.Number, ev, d)
-		if _, err = w.recordPayment(ctx, pay, ev.Reconciled, out.before); err == nil {
+		var paid activities.PaymentApplied
+		if paid, err = w.recordPayment(ctx, pay, ev.Reconciled, out.before); err == nil {
 			err = w.retireOtherCharge(ctx, inst, p.ID)
+		}
+		if err == nil {
+			err = w.readSplitBack(ctx, inst, paid.GatewayEntries)
 		}
 	case actSettle:
 		in.Action, in.SettledOn, in.After = activities.ActionSettle, firstNonEmpty(p.PaymentDate, paidOn(p)), instPaid
-		if _, err = w.runEvent(ctx, in); err == nil {
+		var res activities.ContractEventResult
+		if res, err = w.runEvent(ctx, in); err == nil {
 			inst.Payment.Status = activities.PaymentReceived
+			err = w.readSplitBack(ctx, inst, res.GatewayEntries)
 		}
 	case actOverdue:
 		in.Action, in.Source, in.After = activities.ActionOverdue, "gateway", instOverdue
@@ -157,9 +168,17 @@ func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent)
 		}
 	case actReverse:
 		in.Action, in.After = activities.ActionReverse, instRefunded
-		if _, err = w.runEvent(ctx, in); err == nil {
+		if d.refunded.IsPositive() { // a partial refund (changeChargeLife): the installment stays paid
+			in.RefundedTotal, in.After = d.refunded, instPaid
+		}
+		if _, err = w.runEvent(ctx, in); err == nil && d.refunded.IsPositive() {
+			inst.Payment.Refunded = d.refunded
+		} else if err == nil {
 			inst.Status = instRefunded
 			inst.Payment.Status = activities.PaymentRefunded
+			if w.life >= chargeLife {
+				inst.Payment.Refunded, inst.Payment.Hold, inst.Payment.SplitCheckAt = inst.Payment.Amount, "", time.Time{}
+			}
 		}
 	case actChargeDeleted, actChargeRestored:
 		in.Action, in.After = activities.ActionChargeRestored, out.before
@@ -171,6 +190,8 @@ func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent)
 		}
 	case actRetireDuplicate:
 		err = w.retireDuplicateCharge(ctx, inst, ev, d.reason)
+	case actHold, actRelease, actUndoCash, actChargeUpdated:
+		err = w.applyLife(ctx, inst, ev, d, in)
 	default:
 		in.Action, in.Status, in.Reason, in.Notable = activities.ActionRecord, activities.EventIgnored, d.reason, d.notable
 		_, err = w.runEvent(ctx, in)
@@ -179,6 +200,14 @@ func (w *contractWorkflow) decideAndApply(ctx workflow.Context, ev PaymentEvent)
 		out.after = inst.Status
 	}
 	return out, err
+}
+
+// needsGatewayCheck is the run's version of the rule below.
+func (w *contractWorkflow) needsGatewayCheck(inst *InstallmentState, ev PaymentEvent, d eventDecision) bool {
+	if w.life >= chargeLife {
+		return needsGatewayCheckLife(inst, ev, d)
+	}
+	return needsGatewayCheck(inst, ev, d)
 }
 
 // needsGatewayCheck: the decisions that move money on an event's word unless the
@@ -210,6 +239,7 @@ func (w *contractWorkflow) verifyPayment(ctx workflow.Context, inst *Installment
 	var verdict activities.PaymentVerdict
 	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.VerifyPayment, activities.VerifyPaymentInput{
 		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: ev.Payment.ID, ChargeID: inst.ChargeID, Event: ev.Event,
+		Life: w.life >= chargeLife,
 	}).Get(ctx, &verdict)
 	if rejected(err) {
 		// Asaas cannot be asked (the account's settings are gone, or Asaas refuses):
@@ -221,8 +251,7 @@ func (w *contractWorkflow) verifyPayment(ctx workflow.Context, inst *Installment
 
 // verifiedEvent is the event with its payment as Asaas holds it.
 func verifiedEvent(ev PaymentEvent, p activities.GatewayPaymentInfo) PaymentEvent {
-	ev.Payment = GatewayPayment{ID: p.ID, Status: p.Status, BillingType: p.BillingType, Value: p.Value, NetValue: p.NetValue,
-		PaymentDate: p.PaymentDate, Deleted: p.Deleted, FromLink: p.FromLink}
+	ev.Payment = gatewayPaymentOf(p)
 	ev.Verified = true
 	return ev
 }

@@ -61,6 +61,7 @@ func (w *contractWorkflow) recordPayment(ctx workflow.Context, in activities.App
 	if res.Payment != nil {
 		paid = *res.Payment
 	}
+	paid.GatewayEntries = res.GatewayEntries
 	w.markInstallmentPaid(in, paid.PaymentID)
 	return paid, nil
 }

@@ -93,6 +93,9 @@ func (w *contractWorkflow) reconcile(ctx workflow.Context, numbers []int) (Recon
 	}
 	for _, f := range found {
 		ev, ok := reconciledEvent(w.state.AccountID, w.installment(f.Number), f)
+		if w.life >= chargeLife {
+			ev, ok = reconciledEventLife(w.state.AccountID, w.installment(f.Number), f)
+		}
 		if !ok {
 			continue
 		}

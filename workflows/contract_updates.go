@@ -194,7 +194,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 			cancelled = append(cancelled, inst.Number)
 		}
 		if err := workflow.ExecuteActivity(dbActivity(ctx), a.FinishCancellation, activities.FinishCancellationInput{
-			ContractRef: w.ref(), Cancelled: cancelled, Reason: req.Reason, RequestedBy: req.RequestedBy, DeletedCharges: out.DeletedCharges,
+			ContractRef: w.ref(), Cancelled: cancelled, ReasonID: req.ReasonID, Reason: req.Reason, RequestedBy: req.RequestedBy, DeletedCharges: out.DeletedCharges,
 		}).Get(ctx, nil); err != nil {
 			return err
 		}

@@ -27,7 +27,11 @@ func ContractWorkflow(ctx workflow.Context, in ContractInput) error {
 type contractWorkflow struct {
 	// version is the run's event path: workflow.DefaultVersion (contract_events_v0.go)
 	// for runs that started before the one-hop change, oneHopEvents after it.
-	version  workflow.Version
+	version workflow.Version
+	// life is the run's version of the charge's life (contract_life.go):
+	// workflow.DefaultVersion for runs that started before it, chargeLife after.
+	life     workflow.Version
+	rearm    bool // a change moved a due date: arm the wake timer again
 	input    ContractInput
 	opts     ContractOptions
 	state    ContractState
@@ -85,6 +89,14 @@ func newContractWorkflow(ctx workflow.Context, in ContractInput) (*contractWorkf
 		workflow.UpdateHandlerOptions{Validator: w.validateReconcile}); err != nil {
 		return nil, err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, ChangeInstallmentUpdate, w.changeInstallment,
+		workflow.UpdateHandlerOptions{Validator: w.validateChangeInstallment}); err != nil {
+		return nil, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, ReissueChargeUpdate, w.reissueCharge,
+		workflow.UpdateHandlerOptions{Validator: w.validateReissueCharge}); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -94,6 +106,9 @@ func (w *contractWorkflow) ref() activities.ContractRef {
 
 func (w *contractWorkflow) run(ctx workflow.Context) error {
 	w.version = workflow.GetVersion(ctx, changeOneHopEvents, workflow.DefaultVersion, oneHopEvents)
+	if w.version >= oneHopEvents {
+		w.life = workflow.GetVersion(ctx, changeChargeLife, workflow.DefaultVersion, chargeLife)
+	}
 	if err := w.locked(ctx, w.start); err != nil {
 		return err
 	}
@@ -101,12 +116,20 @@ func (w *contractWorkflow) run(ctx workflow.Context) error {
 		if w.shouldContinueAsNew(ctx) {
 			return w.continueAsNew(ctx)
 		}
+		if w.life >= chargeLife && w.splitCheckDue(workflow.Now(ctx)) {
+			// Payments received in the last batch: their splits read back, all at once.
+			if err := w.locked(ctx, w.splitChecksDue); err != nil {
+				return err
+			}
+			continue
+		}
 		w.armWakeTimer(ctx)
 		if err := workflow.Await(ctx, func() bool {
-			return w.hasPayment() || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx)
+			return w.hasPayment() || w.wakeDue() || w.closed(ctx) || w.shouldContinueAsNew(ctx) || w.rearm
 		}); err != nil {
 			return err
 		}
+		w.rearm = false // the loop arms the timer again at its top
 		if w.version >= oneHopEvents && w.shouldContinueAsNew(ctx) {
 			continue // what is pending moves to the next run, which applies it
 		}
@@ -259,6 +282,18 @@ func (w *contractWorkflow) continueAsNew(ctx workflow.Context) error {
 // open installment becomes overdue (Asaas marks charges overdue at midnight in
 // São Paulo), or the end of the late-event window of a closed contract.
 func (w *contractWorkflow) nextWake() (time.Time, bool) {
+	at, ok := w.nextDueWake()
+	if w.life >= chargeLife {
+		if split, due := w.nextSplitCheck(); due && (!ok || split.Before(at)) {
+			return split, true
+		}
+	}
+	return at, ok
+}
+
+// nextDueWake is nextWake without the split read-backs (the runs before
+// changeChargeLife had none).
+func (w *contractWorkflow) nextDueWake() (time.Time, bool) {
 	if end, ok := w.lateWindowEnd(); ok {
 		return end, true
 	}
@@ -321,6 +356,11 @@ func (w *contractWorkflow) wakeDue() bool { return w.wake != nil && w.wake.futur
 // still is (the first event path only marked them), or lets the late-event
 // window end.
 func (w *contractWorkflow) onWake(ctx workflow.Context) error {
+	if w.life >= chargeLife {
+		if err := w.splitChecksDue(ctx); err != nil {
+			return err
+		}
+	}
 	if w.state.Status != StatusActive {
 		return nil
 	}
@@ -395,7 +435,7 @@ func (w *contractWorkflow) view() ContractView {
 		switch {
 		case inst.Status == instPaid && inst.Payment != nil:
 			v.PaidInstallments++
-			v.TotalPaid = v.TotalPaid.Add(inst.Payment.Amount)
+			v.TotalPaid = v.TotalPaid.Add(inst.Payment.Amount.Sub(inst.Payment.Refunded))
 		case payable(inst.Status):
 			v.Outstanding = v.Outstanding.Add(inst.Value)
 			if v.NextDueDate == "" || inst.DueDate < v.NextDueDate {

@@ -30,6 +30,14 @@ type fakeActivities struct {
 	onApply  func(number int) // called as a payment is applied, outside the lock
 	onCash   func(number int) // called as a charge is received in cash, outside the lock
 	asaas    map[string]fakePayment
+	// The charge's life: what UpdateCharge answers per installment (default
+	// done), ReissueCharge's Asaas rejections, the gateway entries of received
+	// payments, and CheckSplitOutcome's answers per installment (in turn).
+	updates      map[int]activities.GatewayOutcome
+	reissueErr   map[int]string
+	reissued     int
+	gateway      int
+	splitAnswers map[int][]activities.SplitsChecked
 }
 
 func newFake(values ...string) *fakeActivities {
@@ -101,7 +109,11 @@ func (f *fakeActivities) ApplyPayment(_ context.Context, in activities.ApplyPaym
 		return activities.PaymentApplied{}, fmt.Errorf("installment %d paid twice", in.Number)
 	}
 	f.applied[in.Number] = in
-	return activities.PaymentApplied{PaymentID: fmt.Sprintf("payment-%d", in.Number), Created: true}, nil
+	out := activities.PaymentApplied{PaymentID: fmt.Sprintf("payment-%d", in.Number), Created: true}
+	if in.Status == activities.PaymentReceived && in.Origin != activities.OriginManual {
+		out.GatewayEntries = f.gateway
+	}
+	return out, nil
 }
 
 func (f *fakeActivities) SettlePayment(_ context.Context, in activities.SettlePaymentInput) error {
@@ -179,9 +191,24 @@ func (f *fakeActivities) ApplyContractEvent(ctx context.Context, in activities.C
 	switch in.Action {
 	case activities.ActionApply:
 		p, err := f.ApplyPayment(ctx, *in.Payment)
-		return activities.ContractEventResult{Status: activities.EventProcessed, Payment: &p}, err
+		return activities.ContractEventResult{Status: activities.EventProcessed, Payment: &p, GatewayEntries: p.GatewayEntries}, err
 	case activities.ActionSettle:
 		f.record("SettlePayment:%d", in.Number)
+		return activities.ContractEventResult{Status: activities.EventProcessed, GatewayEntries: f.gateway}, nil
+	case activities.ActionHold:
+		f.record("Hold:%d:%s:%s", in.Number, in.Hold, in.ChargeStatus)
+	case activities.ActionRelease:
+		f.record("Release:%d:%s", in.Number, in.SettledOn)
+		if in.SettledOn != "" {
+			return activities.ContractEventResult{Status: activities.EventProcessed, GatewayEntries: f.gateway}, nil
+		}
+	case activities.ActionUndoCash:
+		f.record("UndoCash:%d:%s:%v", in.Number, in.After, in.ReopenContract)
+		f.mu.Lock()
+		delete(f.applied, in.Number)
+		f.mu.Unlock()
+	case activities.ActionChargeUpdated:
+		f.record("ChargeUpdated:%d:%s:%s:%s", in.Number, in.Value, in.DueDate, in.After)
 	case activities.ActionOverdue:
 		numbers := in.Numbers
 		if len(numbers) == 0 {
@@ -189,7 +216,11 @@ func (f *fakeActivities) ApplyContractEvent(ctx context.Context, in activities.C
 		}
 		f.record("MarkOverdue:%v:%s", numbers, in.Source)
 	case activities.ActionReverse:
-		f.record("ReversePayment:%d", in.Number)
+		if in.RefundedTotal.IsPositive() {
+			f.record("ReversePayment:%d:partial:%s", in.Number, in.RefundedTotal)
+		} else {
+			f.record("ReversePayment:%d", in.Number)
+		}
 	case activities.ActionChargeDeleted, activities.ActionChargeRestored:
 		f.record("RecordChargeDeleted:%d:%v", in.Number, in.Action == activities.ActionChargeDeleted)
 	case activities.ActionRecord:
@@ -239,11 +270,72 @@ func (f *fakeActivities) VerifyPayment(_ context.Context, in activities.VerifyPa
 		return activities.PaymentVerdict{Reason: "deleted"}, nil
 	}
 	paid := p.info.Status == "RECEIVED" || p.info.Status == "CONFIRMED" || p.info.Status == "RECEIVED_IN_CASH"
+	info := p.info
+	if in.Life {
+		if fakeConfirms(in.Event, info) {
+			return activities.PaymentVerdict{Confirmed: true, Payment: &info}, nil
+		}
+		return activities.PaymentVerdict{Reason: "Asaas says payment " + p.info.ID + " is " + p.info.Status}, nil
+	}
 	if (in.Event == evRefunded) != (p.info.Status == "REFUNDED") || (in.Event != evRefunded && !paid) {
 		return activities.PaymentVerdict{Reason: "Asaas says payment " + p.info.ID + " is " + p.info.Status}, nil
 	}
-	info := p.info
 	return activities.PaymentVerdict{Confirmed: true, Payment: &info}, nil
+}
+
+// fakeConfirms is the real VerifyPayment's rule for runs of the charge's life
+// (activities.wantedStatuses), written out.
+func fakeConfirms(event string, p activities.GatewayPaymentInfo) bool {
+	paid := p.Status == "RECEIVED" || p.Status == "CONFIRMED"
+	switch event {
+	case evRefunded, evPartiallyRefunded:
+		return p.Status == "REFUNDED" || (paid && p.Refunded.IsPositive())
+	case evChargebackRequested, evChargebackDispute, evAwaitingChargebackReversal:
+		return p.Status == "CHARGEBACK_REQUESTED" || p.Status == "CHARGEBACK_DISPUTE" || p.Status == "AWAITING_CHARGEBACK_REVERSAL"
+	case evRefundInProgress:
+		return p.Status == "REFUND_IN_PROGRESS" || p.Status == "REFUND_REQUESTED"
+	case evReceivedInCashUndone, evUpdated:
+		return p.Status == "PENDING" || p.Status == "OVERDUE"
+	}
+	return paid || p.Status == "RECEIVED_IN_CASH"
+}
+
+func (f *fakeActivities) UpdateCharge(_ context.Context, in activities.ChangeChargeInput) (activities.GatewayOutcome, error) {
+	f.record("UpdateCharge:%d:%s:%s:%s", in.Number, in.Value, in.DueDate, in.After)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if out, ok := f.updates[in.Number]; ok {
+		return out, nil
+	}
+	return activities.GatewayOutcome{Outcome: activities.OutcomeDone}, nil
+}
+
+func (f *fakeActivities) ReissueCharge(_ context.Context, in activities.ReissueChargeInput) (activities.ChargeIssued, error) {
+	f.record("ReissueCharge:%d:%s:%s:%s:%s", in.Number, in.Replaces, in.Value, in.DueDate, in.Reason)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if msg, bad := f.reissueErr[in.Number]; bad {
+		return activities.ChargeIssued{}, temporal.NewNonRetryableApplicationError(msg, ErrTypeAsaasRejected, nil)
+	}
+	f.reissued++
+	return activities.ChargeIssued{AsaasPaymentID: fmt.Sprintf("pay_%d_r%d", in.Number, f.reissued), Status: "PENDING"}, nil
+}
+
+func (f *fakeActivities) CheckSplitOutcome(_ context.Context, in activities.CheckSplitsInput) ([]activities.SplitsChecked, error) {
+	var out []activities.SplitsChecked
+	for _, p := range in.Payments {
+		f.record("CheckSplitOutcome:%d:%s", p.Number, p.AsaasPaymentID)
+		f.mu.Lock()
+		answers := f.splitAnswers[p.Number]
+		if len(answers) == 0 {
+			out = append(out, activities.SplitsChecked{Paid: f.gateway})
+		} else {
+			f.splitAnswers[p.Number] = answers[1:]
+			out = append(out, answers[0])
+		}
+		f.mu.Unlock()
+	}
+	return out, nil
 }
 
 // CheckInstallments lists what the fake's Asaas holds for the installments.

@@ -3,7 +3,7 @@ package workflows
 import "time"
 
 // The public contract of the queue watch (docs/architecture.md,
-// "Reconciliation"): a Temporal Schedule per account with Asaas settings,
+// "Reconciliation of an account"): a Temporal Schedule per account with Asaas settings,
 // QueueWatchScheduleID, runs QueueWatchWorkflow every QUEUE_WATCH_EVERY. It
 // reads the account's webhook queue at Asaas, records its health, reactivates
 // an interrupted queue when our endpoint is healthy, and sweeps the account

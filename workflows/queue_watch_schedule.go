@@ -36,7 +36,7 @@ func EnsureQueueWatchSchedule(ctx context.Context, c client.Client, accountID st
 		},
 		// A watch still running (waiting to sweep) when the next is due: skip that one.
 		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
-		Note:    "Reads the account's Asaas webhook queue, reactivates it when interrupted, sweeps the account (docs/architecture.md, Reconciliation).",
+		Note:    "Reads the account's Asaas webhook queue, reactivates it when interrupted, sweeps the account (docs/architecture.md, Reconciliation of an account).",
 	})
 	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 		return err

@@ -234,7 +234,7 @@ func (q *Queries) InsertInstallment(ctx context.Context, arg InsertInstallmentPa
 }
 
 const listContractCharges = `-- name: ListContractCharges :many
-SELECT id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at FROM charges WHERE account_id = $1 AND contract_id = $2
+SELECT id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at, superseded_at FROM charges WHERE account_id = $1 AND contract_id = $2
 `
 
 type ListContractChargesParams struct {
@@ -269,6 +269,7 @@ func (q *Queries) ListContractCharges(ctx context.Context, arg ListContractCharg
 			&i.DeletedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.SupersededAt,
 		); err != nil {
 			return nil, err
 		}
@@ -281,7 +282,7 @@ func (q *Queries) ListContractCharges(ctx context.Context, arg ListContractCharg
 }
 
 const listContractPayments = `-- name: ListContractPayments :many
-SELECT id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at FROM payments WHERE account_id = $1 AND contract_id = $2
+SELECT id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at, refunded_amount, hold FROM payments WHERE account_id = $1 AND contract_id = $2
 `
 
 type ListContractPaymentsParams struct {
@@ -316,6 +317,8 @@ func (q *Queries) ListContractPayments(ctx context.Context, arg ListContractPaym
 			&i.Shortfall,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.RefundedAmount,
+			&i.Hold,
 		); err != nil {
 			return nil, err
 		}
@@ -328,7 +331,7 @@ func (q *Queries) ListContractPayments(ctx context.Context, arg ListContractPaym
 }
 
 const listContractSplitEntries = `-- name: ListContractSplitEntries :many
-SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at FROM split_entries WHERE account_id = $1 AND contract_id = $2
+SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to FROM split_entries WHERE account_id = $1 AND contract_id = $2
 ORDER BY created_at, rule_position NULLS LAST, id
 `
 
@@ -361,6 +364,8 @@ func (q *Queries) ListContractSplitEntries(ctx context.Context, arg ListContract
 			&i.OccurredOn,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.HeldFrom,
+			&i.RefundedTo,
 		); err != nil {
 			return nil, err
 		}

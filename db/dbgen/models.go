@@ -97,6 +97,7 @@ type Charge struct {
 	DeletedAt         *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	SupersededAt      *time.Time
 }
 
 type Client struct {
@@ -143,6 +144,16 @@ type Contract struct {
 	CancelReason     *string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+}
+
+type ContractNote struct {
+	ID         uuid.UUID
+	AccountID  uuid.UUID
+	ContractID uuid.UUID
+	Kind       string
+	Body       string
+	CreatedBy  uuid.UUID
+	CreatedAt  time.Time
 }
 
 type ContractSplitRule struct {
@@ -219,6 +230,8 @@ type Payment struct {
 	Shortfall      decimal.Decimal
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	RefundedAmount decimal.Decimal
+	Hold           *string
 }
 
 type PaymentLink struct {
@@ -304,6 +317,8 @@ type SplitEntry struct {
 	OccurredOn      time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	HeldFrom        *string
+	RefundedTo      decimal.NullDecimal
 }
 
 type Template struct {

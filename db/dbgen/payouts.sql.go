@@ -81,7 +81,7 @@ func (q *Queries) GetPayout(ctx context.Context, arg GetPayoutParams) (Payout, e
 }
 
 const listPayoutEntries = `-- name: ListPayoutEntries :many
-SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at FROM split_entries
+SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to FROM split_entries
 WHERE account_id = $1 AND payout_id = ANY($2::uuid[])
 ORDER BY occurred_on, created_at, id
 `
@@ -115,6 +115,8 @@ func (q *Queries) ListPayoutEntries(ctx context.Context, arg ListPayoutEntriesPa
 			&i.OccurredOn,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.HeldFrom,
+			&i.RefundedTo,
 		); err != nil {
 			return nil, err
 		}
@@ -188,7 +190,7 @@ func (q *Queries) ListPayouts(ctx context.Context, arg ListPayoutsParams) ([]Pay
 }
 
 const lockSplitEntries = `-- name: LockSplitEntries :many
-SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at FROM split_entries
+SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to FROM split_entries
 WHERE account_id = $1 AND id = ANY($2::uuid[])
 ORDER BY id
 FOR UPDATE
@@ -224,6 +226,8 @@ func (q *Queries) LockSplitEntries(ctx context.Context, arg LockSplitEntriesPara
 			&i.OccurredOn,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.HeldFrom,
+			&i.RefundedTo,
 		); err != nil {
 			return nil, err
 		}

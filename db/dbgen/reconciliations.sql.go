@@ -29,7 +29,7 @@ type CreateReconciliationParams struct {
 	StartsInSeconds float64
 }
 
-// Reconciliation runs (docs/architecture.md, "Reconciliation"): the API or the
+// Reconciliation runs (docs/architecture.md, "Reconciliation of an account"): the API or the
 // queue sweep creates the run, its workflow lists the contracts, asks each one
 // and records what it found, once per (run, contract).
 // ON CONFLICT: the queue sweep's activity, retried, finds the run it created.

@@ -110,7 +110,7 @@ type RecordWebhookQueueHealthParams struct {
 }
 
 // The health of each account's Asaas webhook queue (the queue watch,
-// docs/architecture.md "Reconciliation").
+// docs/architecture.md "Reconciliation of an account").
 // What the watch read at Asaas; when and by which run it last reactivated a
 // queue is kept.
 func (q *Queries) RecordWebhookQueueHealth(ctx context.Context, arg RecordWebhookQueueHealthParams) error {

@@ -200,7 +200,7 @@ func (q *Queries) GetBillForUpdate(ctx context.Context, arg GetBillForUpdatePara
 }
 
 const getChargeByInstallment = `-- name: GetChargeByInstallment :one
-SELECT id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at FROM charges WHERE account_id = $1 AND installment_id = $2
+SELECT id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at, superseded_at FROM charges WHERE account_id = $1 AND installment_id = $2 AND superseded_at IS NULL
 `
 
 type GetChargeByInstallmentParams struct {
@@ -208,6 +208,7 @@ type GetChargeByInstallmentParams struct {
 	InstallmentID uuid.UUID
 }
 
+// The installment's current charge (a re-issued charge supersedes the old one).
 func (q *Queries) GetChargeByInstallment(ctx context.Context, arg GetChargeByInstallmentParams) (Charge, error) {
 	row := q.db.QueryRow(ctx, getChargeByInstallment, arg.AccountID, arg.InstallmentID)
 	var i Charge
@@ -229,6 +230,7 @@ func (q *Queries) GetChargeByInstallment(ctx context.Context, arg GetChargeByIns
 		&i.DeletedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SupersededAt,
 	)
 	return i, err
 }
@@ -262,7 +264,7 @@ func (q *Queries) GetInstallmentByNumber(ctx context.Context, arg GetInstallment
 }
 
 const getPaymentByInstallment = `-- name: GetPaymentByInstallment :one
-SELECT id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at FROM payments WHERE account_id = $1 AND installment_id = $2
+SELECT id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at, refunded_amount, hold FROM payments WHERE account_id = $1 AND installment_id = $2 AND status <> 'undone'
 `
 
 type GetPaymentByInstallmentParams struct {
@@ -270,6 +272,7 @@ type GetPaymentByInstallmentParams struct {
 	InstallmentID uuid.UUID
 }
 
+// The installment's payment (an undone cash receipt is no longer its payment).
 func (q *Queries) GetPaymentByInstallment(ctx context.Context, arg GetPaymentByInstallmentParams) (Payment, error) {
 	row := q.db.QueryRow(ctx, getPaymentByInstallment, arg.AccountID, arg.InstallmentID)
 	var i Payment
@@ -291,6 +294,8 @@ func (q *Queries) GetPaymentByInstallment(ctx context.Context, arg GetPaymentByI
 		&i.Shortfall,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RefundedAmount,
+		&i.Hold,
 	)
 	return i, err
 }
@@ -382,8 +387,8 @@ INSERT INTO charges (account_id, contract_id, installment_id, asaas_payment_id, 
                      billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8, $9, $10, $11, $12, $13)
-ON CONFLICT (installment_id) DO NOTHING
-RETURNING id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at
+ON CONFLICT (installment_id) WHERE superseded_at IS NULL DO NOTHING
+RETURNING id, account_id, contract_id, installment_id, asaas_payment_id, external_reference, billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste, deleted_at, created_at, updated_at, superseded_at
 `
 
 type InsertChargeParams struct {
@@ -437,6 +442,7 @@ func (q *Queries) InsertCharge(ctx context.Context, arg InsertChargeParams) (Cha
 		&i.DeletedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.SupersededAt,
 	)
 	return i, err
 }
@@ -447,7 +453,7 @@ INSERT INTO payments (account_id, contract_id, installment_id, charge_id, asaas_
 VALUES ($1, $2, $3, $4, $5, $6, $7,
         $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT DO NOTHING
-RETURNING id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at
+RETURNING id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at, refunded_amount, hold
 `
 
 type InsertPaymentParams struct {
@@ -503,6 +509,8 @@ func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) (P
 		&i.Shortfall,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RefundedAmount,
+		&i.Hold,
 	)
 	return i, err
 }
@@ -512,7 +520,7 @@ INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id, rule_p
                            reverses_entry_id, occurred_on)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
         $9, $10)
-RETURNING id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at
+RETURNING id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to
 `
 
 type InsertSplitEntryParams struct {
@@ -557,12 +565,14 @@ func (q *Queries) InsertSplitEntry(ctx context.Context, arg InsertSplitEntryPara
 		&i.OccurredOn,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.HeldFrom,
+		&i.RefundedTo,
 	)
 	return i, err
 }
 
 const listPaymentEntries = `-- name: ListPaymentEntries :many
-SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at FROM split_entries WHERE account_id = $1 AND payment_id = $2 ORDER BY created_at, id
+SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to FROM split_entries WHERE account_id = $1 AND payment_id = $2 ORDER BY created_at, id
 `
 
 type ListPaymentEntriesParams struct {
@@ -594,6 +604,8 @@ func (q *Queries) ListPaymentEntries(ctx context.Context, arg ListPaymentEntries
 			&i.OccurredOn,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.HeldFrom,
+			&i.RefundedTo,
 		); err != nil {
 			return nil, err
 		}

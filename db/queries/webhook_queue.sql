@@ -1,5 +1,5 @@
 -- The health of each account's Asaas webhook queue (the queue watch,
--- docs/architecture.md "Reconciliation").
+-- docs/architecture.md "Reconciliation of an account").
 
 -- name: RecordWebhookQueueHealth :exec
 -- What the watch read at Asaas; when and by which run it last reactivated a

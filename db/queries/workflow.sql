@@ -11,14 +11,15 @@ RETURNING *;
 SELECT * FROM installments WHERE account_id = $1 AND contract_id = $2 AND number = $3;
 
 -- name: GetChargeByInstallment :one
-SELECT * FROM charges WHERE account_id = $1 AND installment_id = $2;
+-- The installment's current charge (a re-issued charge supersedes the old one).
+SELECT * FROM charges WHERE account_id = $1 AND installment_id = $2 AND superseded_at IS NULL;
 
 -- name: InsertCharge :one
 INSERT INTO charges (account_id, contract_id, installment_id, asaas_payment_id, external_reference,
                      billing_type, status, value, net_value, due_date, invoice_url, bank_slip_url, pix_copy_paste)
 VALUES (@account_id, @contract_id, @installment_id, @asaas_payment_id, @external_reference,
         @billing_type, @status, @value, @net_value, @due_date, @invoice_url, @bank_slip_url, @pix_copy_paste)
-ON CONFLICT (installment_id) DO NOTHING
+ON CONFLICT (installment_id) WHERE superseded_at IS NULL DO NOTHING
 RETURNING *;
 
 -- name: OpenInstallment :execrows
@@ -33,7 +34,8 @@ WHERE account_id = @account_id AND id = @id AND (asaas_customer_id IS NULL OR as
 UPDATE contracts SET last_error = @last_error, updated_at = now() WHERE account_id = @account_id AND id = @id;
 
 -- name: GetPaymentByInstallment :one
-SELECT * FROM payments WHERE account_id = $1 AND installment_id = $2;
+-- The installment's payment (an undone cash receipt is no longer its payment).
+SELECT * FROM payments WHERE account_id = $1 AND installment_id = $2 AND status <> 'undone';
 
 -- name: InsertPayment :one
 INSERT INTO payments (account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by,

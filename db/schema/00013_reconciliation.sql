@@ -1,5 +1,5 @@
 -- +goose Up
--- Reconciliation (docs/architecture.md, "Reconciliation"): the health of each
+-- Reconciliation (docs/architecture.md, "Reconciliation of an account"): the health of each
 -- account's Asaas webhook queue as the queue watch last read it, and the runs
 -- that ask Asaas about every open installment of an account (on demand, or the
 -- watch's sweep) with what each contract found.
