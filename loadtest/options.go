@@ -41,10 +41,10 @@ type Options struct {
 	ChaosLossRate   float64
 	ChaosWatchEvery time.Duration
 	ChaosSweepEvery time.Duration
-	Seed                int64
-	Phases              map[string]bool // nil runs every phase
-	Progress            io.Writer
-	PhaseTimeout        time.Duration // how long any one wait may take
+	Seed            int64
+	Phases          map[string]bool // nil runs every phase
+	Progress        io.Writer
+	PhaseTimeout    time.Duration // how long any one wait may take
 }
 
 // Phase names, in the order they run.
