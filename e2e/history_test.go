@@ -46,41 +46,42 @@ func history(t *testing.T, s *stack, workflowID, runID string) *historypb.Histor
 	return h
 }
 
-// replayAndRecord replays the histories of this run's contract workflow with the
-// current code (a nondeterministic change fails here), and with -update-histories
-// keeps them under workflows/testdata/histories as <name>-<recordedKind>-run<n>,
-// where TestReplayRecordedHistories replays them on every later change. Older
-// recordings (the first event path with webhook-event workflows, the one-hop
-// path before later version markers) stay there as they were recorded, so the
-// branches kept for running workflows stay guarded too.
-// recordedKind names this generation of recordings; it changes when the contract
-// workflow gains a version marker, so a new recording never overwrites an old one.
-const recordedKind = "closing-check-contract"
+// generation names this generation of recordings; it changes when workflow code
+// gains a version marker, so a new recording never overwrites an old one. Older
+// recordings (the first event path with webhook-event workflows, the one-hop path
+// before later markers, the queue watch that slept before its sweep) stay as they
+// were recorded, so the branches kept for running workflows stay guarded too.
+const generation = "closing-check"
 
+// replayAndRecord replays and records this run's contract workflow
+// (<name>-<generation>-contract-run<n>).
 func replayAndRecord(t *testing.T, s *stack, name, contractWorkflowID string) {
 	t.Helper()
-	ids := []string{contractWorkflowID}
-	record := map[string]string{contractWorkflowID: recordedKind}
+	recordHistories(t, s, name+"-"+generation+"-contract", contractWorkflowID)
+}
+
+// recordHistories replays every run of a workflow with the current code (a
+// nondeterministic change fails here) and, with -update-histories (make
+// histories), keeps them under workflows/testdata/histories as <name>-run<n>.json,
+// where TestReplayRecordedHistories replays them on every later change.
+func recordHistories(t *testing.T, s *stack, name, workflowID string) {
+	t.Helper()
 	replayer := worker.NewWorkflowReplayer()
 	workflows.Register(replayer)
 	logger := tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))
 	root, err := testenv.ModuleRoot()
 	require.NoError(t, err)
 	dir := filepath.Join(root, "workflows", "testdata", "histories")
-	for _, id := range ids {
-		for i, h := range histories(t, s, id) {
-			if len(h.Events) < 3 {
-				continue // a run that just started: no workflow task to replay yet
-			}
-			require.NoError(t, replayer.ReplayWorkflowHistory(logger, h), "replay %s", id)
-			kind, keep := record[id]
-			if !*updateHistories || !keep {
-				continue
-			}
-			raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-			require.NoError(t, err)
-			require.NoError(t, os.MkdirAll(dir, 0o755))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s-run%d.json", name, kind, i+1)), raw, 0o644))
+	for i, h := range histories(t, s, workflowID) {
+		if len(h.Events) < 3 {
+			continue // a run that just started: no workflow task to replay yet
 		}
+		require.NoError(t, replayer.ReplayWorkflowHistory(logger, h), "replay %s run %d", workflowID, i+1)
+		if !*updateHistories {
+			continue
+		}
+		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-run%d.json", name, i+1)), raw, 0o644))
 	}
 }

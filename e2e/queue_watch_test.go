@@ -191,9 +191,9 @@ func TestInterruptedQueueIsReactivatedAndSwept(t *testing.T) {
 		AND actor_type = 'system' AND data->'webhook_ids'->>0 = $2`, s.account, hook.ID))
 	assert.Equal(t, 2, s.count(`SELECT count(*) FROM audit_events WHERE account_id = $1 AND action = 'reconciliation.started' AND actor_type = 'system'`, s.account))
 
-	recordHistories(t, s, "queue-watch-scheduled", scheduled)
-	recordHistories(t, s, "queue-watch-sweep-due", workflows.ReconciliationWorkflowID(first.SweepID))
-	recordHistories(t, s, "queue-watch-down", "watch-while-down-"+acct)
-	recordHistories(t, s, "queue-watch-reactivated", "watch-when-up-"+acct)
-	recordHistories(t, s, "queue-watch-reactivated-sweep", workflows.ReconciliationWorkflowID(up.SweepID))
+	recordHistories(t, s, "queue-watch-scheduled-"+generation, scheduled)
+	recordHistories(t, s, "queue-watch-sweep-due-"+generation, workflows.ReconciliationWorkflowID(first.SweepID))
+	recordHistories(t, s, "queue-watch-down-"+generation, "watch-while-down-"+acct)
+	recordHistories(t, s, "queue-watch-reactivated-"+generation, "watch-when-up-"+acct)
+	recordHistories(t, s, "queue-watch-reactivated-sweep-"+generation, workflows.ReconciliationWorkflowID(up.SweepID))
 }

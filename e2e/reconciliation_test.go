@@ -156,7 +156,7 @@ func TestOnDemandReconciliationRepairsWhatNoWebhookTold(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, code, "%v", problem)
 	assert.Empty(t, rival.must(http.StatusOK, "GET", "/v1/reconciliations", nil)["data"])
 
-	recordHistories(t, s, "on-demand-reconciliation", workflows.ReconciliationWorkflowID(id))
+	recordHistories(t, s, "on-demand-reconciliation-"+generation, workflows.ReconciliationWorkflowID(id))
 }
 
 // ledgerTotal is the sum of a contract's split entries: what its payments allocated.
@@ -190,5 +190,5 @@ func TestReconciliationOfALargeAccountContinuesAsNew(t *testing.T) {
 	runs := histories(t, s, run.GetID())
 	assert.Len(t, runs, 2, "2 contracts in the first run, the third in the next")
 	assert.Equal(t, 3, s.count(`SELECT count(*) FROM reconciliation_contracts WHERE reconciliation_id = $1 AND status = 'done'`, id))
-	recordHistories(t, s, "continue-as-new-reconciliation", wfID)
+	recordHistories(t, s, "continue-as-new-reconciliation-"+generation, wfID)
 }
