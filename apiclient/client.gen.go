@@ -84,6 +84,42 @@ func (e BulkPayoutInputMethod) Valid() bool {
 	}
 }
 
+// Defines values for ChargeTermsDiscountKind.
+const (
+	ChargeTermsDiscountKindFixed      ChargeTermsDiscountKind = "fixed"
+	ChargeTermsDiscountKindPercentage ChargeTermsDiscountKind = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the ChargeTermsDiscountKind enum.
+func (e ChargeTermsDiscountKind) Valid() bool {
+	switch e {
+	case ChargeTermsDiscountKindFixed:
+		return true
+	case ChargeTermsDiscountKindPercentage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChargeTermsInputDiscountKind.
+const (
+	ChargeTermsInputDiscountKindFixed      ChargeTermsInputDiscountKind = "fixed"
+	ChargeTermsInputDiscountKindPercentage ChargeTermsInputDiscountKind = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the ChargeTermsInputDiscountKind enum.
+func (e ChargeTermsInputDiscountKind) Valid() bool {
+	switch e {
+	case ChargeTermsInputDiscountKindFixed:
+		return true
+	case ChargeTermsInputDiscountKindPercentage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ContractActionInProgressInProgress.
 const (
 	ContractActionInProgressInProgressTrue ContractActionInProgressInProgress = true
@@ -1079,6 +1115,87 @@ type Charge struct {
 	Value Money `json:"value"`
 }
 
+// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+// per day); paid on or before the discount's limit date (the due date minus
+// days_before_due), it takes the discount off. The payment then records what was
+// actually paid, and its split entries sum to that amount.
+type ChargeTerms struct {
+	Discount *struct {
+		// Amount fixed: the amount off each installment.
+		Amount *NullableMoney `json:"amount"`
+
+		// DaysBeforeDue Valid until this many days before the due date (0: up to the due date).
+		DaysBeforeDue int                     `json:"days_before_due"`
+		Kind          ChargeTermsDiscountKind `json:"kind"`
+
+		// Percent percentage: the % off each installment's value.
+		Percent *string `json:"percent"`
+	} `json:"discount"`
+
+	// FinePercent % of the installment's value, charged once when paid late; 0.00 = none.
+	FinePercent string `json:"fine_percent"`
+
+	// InterestPercentPerMonth % of the value per month late, pro rata per day; 0.00 = none.
+	InterestPercentPerMonth string `json:"interest_percent_per_month"`
+}
+
+// ChargeTermsDiscountKind defines model for ChargeTerms.Discount.Kind.
+type ChargeTermsDiscountKind string
+
+// ChargeTermsInput Every member is optional: a missing rate is 0, a missing or null discount is none.
+// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+// greater than 0 and less than the smallest installment) or percentage (greater
+// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+// {} removes them). At activation the fixed split rules must also fit in the
+// smallest installment after its discount.
+type ChargeTermsInput struct {
+	Discount *struct {
+		// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+		Amount        *MoneyInput                  `json:"amount,omitempty"`
+		DaysBeforeDue *int                         `json:"days_before_due,omitempty"`
+		Kind          ChargeTermsInputDiscountKind `json:"kind"`
+
+		// Percent Greater than 0, at most 100, at most 2 decimal places.
+		Percent *PercentInput `json:"percent,omitempty"`
+	} `json:"discount,omitempty"`
+
+	// FinePercent 0 to 10, at most 2 decimal places.
+	FinePercent *ChargeTermsInput_FinePercent `json:"fine_percent,omitempty"`
+
+	// InterestPercentPerMonth 0 to 10, at most 2 decimal places.
+	InterestPercentPerMonth *ChargeTermsInput_InterestPercentPerMonth `json:"interest_percent_per_month,omitempty"`
+}
+
+// ChargeTermsInputDiscountKind defines model for ChargeTermsInput.Discount.Kind.
+type ChargeTermsInputDiscountKind string
+
+// ChargeTermsInputFinePercent0 defines model for ChargeTermsInput.FinePercent.0.
+type ChargeTermsInputFinePercent0 = string
+
+// ChargeTermsInputFinePercent1 defines model for ChargeTermsInput.FinePercent.1.
+type ChargeTermsInputFinePercent1 = float32
+
+// ChargeTermsInput_FinePercent 0 to 10, at most 2 decimal places.
+type ChargeTermsInput_FinePercent struct {
+	union json.RawMessage
+}
+
+// ChargeTermsInputInterestPercentPerMonth0 defines model for ChargeTermsInput.InterestPercentPerMonth.0.
+type ChargeTermsInputInterestPercentPerMonth0 = string
+
+// ChargeTermsInputInterestPercentPerMonth1 defines model for ChargeTermsInput.InterestPercentPerMonth.1.
+type ChargeTermsInputInterestPercentPerMonth1 = float32
+
+// ChargeTermsInput_InterestPercentPerMonth 0 to 10, at most 2 decimal places.
+type ChargeTermsInput_InterestPercentPerMonth struct {
+	union json.RawMessage
+}
+
 // Client defines model for Client.
 type Client struct {
 	ArchivedAt      *time.Time      `json:"archived_at"`
@@ -1128,10 +1245,18 @@ type ConnectionTest struct {
 
 // Contract defines model for Contract.
 type Contract struct {
-	ActivatedAt      *time.Time         `json:"activated_at"`
-	BillingType      BillingType        `json:"billing_type"`
-	CancelReason     *NullableString    `json:"cancel_reason"`
-	CancelledAt      *time.Time         `json:"cancelled_at"`
+	ActivatedAt  *time.Time      `json:"activated_at"`
+	BillingType  BillingType     `json:"billing_type"`
+	CancelReason *NullableString `json:"cancel_reason"`
+	CancelledAt  *time.Time      `json:"cancelled_at"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	ClientId         openapi_types.UUID `json:"client_id"`
 	CompletedAt      *time.Time         `json:"completed_at"`
 	CreatedAt        Timestamp          `json:"created_at"`
@@ -1188,10 +1313,18 @@ type ContractActionResult struct {
 
 // ContractDetail defines model for ContractDetail.
 type ContractDetail struct {
-	ActivatedAt      *time.Time         `json:"activated_at"`
-	BillingType      BillingType        `json:"billing_type"`
-	CancelReason     *NullableString    `json:"cancel_reason"`
-	CancelledAt      *time.Time         `json:"cancelled_at"`
+	ActivatedAt  *time.Time      `json:"activated_at"`
+	BillingType  BillingType     `json:"billing_type"`
+	CancelReason *NullableString `json:"cancel_reason"`
+	CancelledAt  *time.Time      `json:"cancelled_at"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	ClientId         openapi_types.UUID `json:"client_id"`
 	CompletedAt      *time.Time         `json:"completed_at"`
 	CreatedAt        Timestamp          `json:"created_at"`
@@ -1217,13 +1350,25 @@ type ContractDetail struct {
 }
 
 // ContractInput From a template: template_id, client_id, total_amount, first_due_date (and an
-// optional description); count, billing type, interval and rules come from the
-// template. From scratch: billing_type and split_rules, plus either total_amount,
+// optional description); count, billing type, interval, rules and charge terms come
+// from the template. From scratch: billing_type and split_rules (charge_terms
+// optional), plus either total_amount,
 // installment_count and first_due_date (interval_months defaults to 1), or
 // installments. A total split into N puts the rounding difference on the last
 // installment (350.00 in 12: 11 x 29.16 and 29.24).
 type ContractInput struct {
-	BillingType      *BillingType        `json:"billing_type,omitempty"`
+	BillingType *BillingType `json:"billing_type,omitempty"`
+
+	// ChargeTerms Every member is optional: a missing rate is 0, a missing or null discount is none.
+	// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+	// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+	// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+	// greater than 0 and less than the smallest installment) or percentage (greater
+	// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+	// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+	// {} removes them). At activation the fixed split rules must also fit in the
+	// smallest installment after its discount.
+	ChargeTerms      *ChargeTermsInput   `json:"charge_terms,omitempty"`
 	ClientId         openapi_types.UUID  `json:"client_id"`
 	Description      *string             `json:"description,omitempty"`
 	FirstDueDate     *Date               `json:"first_due_date,omitempty"`
@@ -1246,6 +1391,7 @@ type ContractList struct {
 // ContractPatch defines model for ContractPatch.
 type ContractPatch struct {
 	BillingType      *BillingType        `json:"billing_type,omitempty"`
+	ChargeTerms      *ChargeTermsInput   `json:"charge_terms,omitempty"`
 	Description      *NullableString     `json:"description,omitempty"`
 	FirstDueDate     *Date               `json:"first_due_date,omitempty"`
 	InstallmentCount *int                `json:"installment_count,omitempty"`
@@ -1870,8 +2016,16 @@ type StatusTotals struct {
 
 // Template defines model for Template.
 type Template struct {
-	ArchivedAt       *time.Time         `json:"archived_at"`
-	BillingType      BillingType        `json:"billing_type"`
+	ArchivedAt  *time.Time  `json:"archived_at"`
+	BillingType BillingType `json:"billing_type"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	CreatedAt        Timestamp          `json:"created_at"`
 	Description      *NullableString    `json:"description"`
 	Id               openapi_types.UUID `json:"id"`
@@ -1884,7 +2038,18 @@ type Template struct {
 
 // TemplateInput defines model for TemplateInput.
 type TemplateInput struct {
-	BillingType      BillingType       `json:"billing_type"`
+	BillingType BillingType `json:"billing_type"`
+
+	// ChargeTerms Every member is optional: a missing rate is 0, a missing or null discount is none.
+	// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+	// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+	// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+	// greater than 0 and less than the smallest installment) or percentage (greater
+	// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+	// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+	// {} removes them). At activation the fixed split rules must also fit in the
+	// smallest installment after its discount.
+	ChargeTerms      *ChargeTermsInput `json:"charge_terms,omitempty"`
 	Description      *string           `json:"description,omitempty"`
 	InstallmentCount int               `json:"installment_count"`
 	IntervalMonths   *int              `json:"interval_months,omitempty"`
@@ -1901,6 +2066,7 @@ type TemplateList struct {
 // TemplatePatch defines model for TemplatePatch.
 type TemplatePatch struct {
 	BillingType      *BillingType      `json:"billing_type,omitempty"`
+	ChargeTerms      *ChargeTermsInput `json:"charge_terms,omitempty"`
 	Description      *NullableString   `json:"description,omitempty"`
 	InstallmentCount *int              `json:"installment_count,omitempty"`
 	IntervalMonths   *int              `json:"interval_months,omitempty"`
@@ -2540,6 +2706,130 @@ type CreateTokenJSONRequestBody = TokenInput
 // ReceiveAsaasWebhookJSONRequestBody defines body for ReceiveAsaasWebhook for application/json ContentType.
 type ReceiveAsaasWebhookJSONRequestBody ReceiveAsaasWebhookJSONBody
 
+// AsChargeTermsInputFinePercent0 returns the union data inside the ChargeTermsInput_FinePercent as a ChargeTermsInputFinePercent0
+func (t ChargeTermsInput_FinePercent) AsChargeTermsInputFinePercent0() (ChargeTermsInputFinePercent0, error) {
+	var body ChargeTermsInputFinePercent0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromChargeTermsInputFinePercent0 overwrites any union data inside the ChargeTermsInput_FinePercent as the provided ChargeTermsInputFinePercent0
+func (t *ChargeTermsInput_FinePercent) FromChargeTermsInputFinePercent0(v ChargeTermsInputFinePercent0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeChargeTermsInputFinePercent0 performs a merge with any union data inside the ChargeTermsInput_FinePercent, using the provided ChargeTermsInputFinePercent0
+func (t *ChargeTermsInput_FinePercent) MergeChargeTermsInputFinePercent0(v ChargeTermsInputFinePercent0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsChargeTermsInputFinePercent1 returns the union data inside the ChargeTermsInput_FinePercent as a ChargeTermsInputFinePercent1
+func (t ChargeTermsInput_FinePercent) AsChargeTermsInputFinePercent1() (ChargeTermsInputFinePercent1, error) {
+	var body ChargeTermsInputFinePercent1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromChargeTermsInputFinePercent1 overwrites any union data inside the ChargeTermsInput_FinePercent as the provided ChargeTermsInputFinePercent1
+func (t *ChargeTermsInput_FinePercent) FromChargeTermsInputFinePercent1(v ChargeTermsInputFinePercent1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeChargeTermsInputFinePercent1 performs a merge with any union data inside the ChargeTermsInput_FinePercent, using the provided ChargeTermsInputFinePercent1
+func (t *ChargeTermsInput_FinePercent) MergeChargeTermsInputFinePercent1(v ChargeTermsInputFinePercent1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ChargeTermsInput_FinePercent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ChargeTermsInput_FinePercent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsChargeTermsInputInterestPercentPerMonth0 returns the union data inside the ChargeTermsInput_InterestPercentPerMonth as a ChargeTermsInputInterestPercentPerMonth0
+func (t ChargeTermsInput_InterestPercentPerMonth) AsChargeTermsInputInterestPercentPerMonth0() (ChargeTermsInputInterestPercentPerMonth0, error) {
+	var body ChargeTermsInputInterestPercentPerMonth0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromChargeTermsInputInterestPercentPerMonth0 overwrites any union data inside the ChargeTermsInput_InterestPercentPerMonth as the provided ChargeTermsInputInterestPercentPerMonth0
+func (t *ChargeTermsInput_InterestPercentPerMonth) FromChargeTermsInputInterestPercentPerMonth0(v ChargeTermsInputInterestPercentPerMonth0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeChargeTermsInputInterestPercentPerMonth0 performs a merge with any union data inside the ChargeTermsInput_InterestPercentPerMonth, using the provided ChargeTermsInputInterestPercentPerMonth0
+func (t *ChargeTermsInput_InterestPercentPerMonth) MergeChargeTermsInputInterestPercentPerMonth0(v ChargeTermsInputInterestPercentPerMonth0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsChargeTermsInputInterestPercentPerMonth1 returns the union data inside the ChargeTermsInput_InterestPercentPerMonth as a ChargeTermsInputInterestPercentPerMonth1
+func (t ChargeTermsInput_InterestPercentPerMonth) AsChargeTermsInputInterestPercentPerMonth1() (ChargeTermsInputInterestPercentPerMonth1, error) {
+	var body ChargeTermsInputInterestPercentPerMonth1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromChargeTermsInputInterestPercentPerMonth1 overwrites any union data inside the ChargeTermsInput_InterestPercentPerMonth as the provided ChargeTermsInputInterestPercentPerMonth1
+func (t *ChargeTermsInput_InterestPercentPerMonth) FromChargeTermsInputInterestPercentPerMonth1(v ChargeTermsInputInterestPercentPerMonth1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeChargeTermsInputInterestPercentPerMonth1 performs a merge with any union data inside the ChargeTermsInput_InterestPercentPerMonth, using the provided ChargeTermsInputInterestPercentPerMonth1
+func (t *ChargeTermsInput_InterestPercentPerMonth) MergeChargeTermsInputInterestPercentPerMonth1(v ChargeTermsInputInterestPercentPerMonth1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ChargeTermsInput_InterestPercentPerMonth) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ChargeTermsInput_InterestPercentPerMonth) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsMoneyInput0 returns the union data inside the MoneyInput as a MoneyInput0
 func (t MoneyInput) AsMoneyInput0() (MoneyInput0, error) {
 	var body MoneyInput0
@@ -2838,7 +3128,7 @@ type ClientInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2851,7 +3141,7 @@ type ClientInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3176,7 +3466,7 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/templates/{id} (the `GetTemplate` operationId).
 	GetTemplate(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateTemplateWithBody Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithBody Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -3185,7 +3475,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplateWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateTemplate Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplate Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -3551,7 +3841,7 @@ func (c *HTTPClient) GetContract(ctx context.Context, id Id, reqEditors ...Reque
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3574,7 +3864,7 @@ func (c *HTTPClient) UpdateContractWithBody(ctx context.Context, id Id, contentT
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4289,7 +4579,7 @@ func (c *HTTPClient) GetTemplate(ctx context.Context, id Id, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
-// UpdateTemplateWithBody Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithBody Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -4308,7 +4598,7 @@ func (c *HTTPClient) UpdateTemplateWithBody(ctx context.Context, id Id, contentT
 	return c.Client.Do(req)
 }
 
-// UpdateTemplate Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplate Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -7407,7 +7697,7 @@ type ClientWithResponsesInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7420,7 +7710,7 @@ type ClientWithResponsesInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7781,7 +8071,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/templates/{id} (the `GetTemplate` operationId).
 	GetTemplateWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetTemplateResponse, error)
 
-	// UpdateTemplateWithBodyWithResponse Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithBodyWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -7790,7 +8080,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplateWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTemplateResponse, error)
 
-	// UpdateTemplateWithResponse Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -12447,7 +12737,7 @@ func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12466,7 +12756,7 @@ func (c *ClientWithResponses) UpdateContractWithBodyWithResponse(ctx context.Con
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13061,7 +13351,7 @@ func (c *ClientWithResponses) GetTemplateWithResponse(ctx context.Context, id Id
 	return ParseGetTemplateResponse(rsp)
 }
 
-// UpdateTemplateWithBodyWithResponse Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithBodyWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -13076,7 +13366,7 @@ func (c *ClientWithResponses) UpdateTemplateWithBodyWithResponse(ctx context.Con
 	return ParseUpdateTemplateResponse(rsp)
 }
 
-// UpdateTemplateWithResponse Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //

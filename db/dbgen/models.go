@@ -123,26 +123,32 @@ type ConsoleSession struct {
 }
 
 type Contract struct {
-	ID               uuid.UUID
-	AccountID        uuid.UUID
-	ClientID         uuid.UUID
-	TemplateID       *uuid.UUID
-	Description      *string
-	BillingType      string
-	TotalAmount      decimal.Decimal
-	InstallmentCount int32
-	IntervalMonths   int32
-	FirstDueDate     time.Time
-	Status           string
-	WorkflowID       *string
-	LastError        *string
-	CreatedBy        uuid.UUID
-	ActivatedAt      *time.Time
-	CompletedAt      *time.Time
-	CancelledAt      *time.Time
-	CancelReason     *string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                    uuid.UUID
+	AccountID             uuid.UUID
+	ClientID              uuid.UUID
+	TemplateID            *uuid.UUID
+	Description           *string
+	BillingType           string
+	TotalAmount           decimal.Decimal
+	InstallmentCount      int32
+	IntervalMonths        int32
+	FirstDueDate          time.Time
+	Status                string
+	WorkflowID            *string
+	LastError             *string
+	CreatedBy             uuid.UUID
+	ActivatedAt           *time.Time
+	CompletedAt           *time.Time
+	CancelledAt           *time.Time
+	CancelReason          *string
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
 }
 
 type ContractSplitRule struct {
@@ -271,16 +277,22 @@ type SplitEntry struct {
 }
 
 type Template struct {
-	ID               uuid.UUID
-	AccountID        uuid.UUID
-	Name             string
-	Description      *string
-	InstallmentCount int32
-	BillingType      string
-	IntervalMonths   int32
-	ArchivedAt       *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                    uuid.UUID
+	AccountID             uuid.UUID
+	Name                  string
+	Description           *string
+	InstallmentCount      int32
+	BillingType           string
+	IntervalMonths        int32
+	ArchivedAt            *time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
 }
 
 type TemplateSplitRule struct {

@@ -1,0 +1,38 @@
+-- +goose Up
+-- Charge terms (domain.ChargeTerms): what every charge of a contract asks of a late
+-- payer and offers an early one, sent to Asaas with each charge. Templates carry
+-- them too; "generate contract" copies them, and a draft's can be edited.
+--   fine_percent:             % of the installment's value, once, when paid late;
+--   interest_percent:         % of the value per month late, pro rata per day;
+--   discount_kind/_amount/_percent: an amount or a % off the value when paid on or
+--                             before the due date minus discount_days_before_due.
+-- 0 and NULL mean none; the API's limits are repeated here as the last line of defence.
+ALTER TABLE templates
+    ADD COLUMN fine_percent numeric(4,2) NOT NULL DEFAULT 0 CHECK (fine_percent BETWEEN 0 AND 10),
+    ADD COLUMN interest_percent numeric(4,2) NOT NULL DEFAULT 0 CHECK (interest_percent BETWEEN 0 AND 10),
+    ADD COLUMN discount_kind text CHECK (discount_kind IN ('fixed', 'percentage')),
+    ADD COLUMN discount_amount numeric(14,2) CHECK (discount_amount > 0),
+    ADD COLUMN discount_percent numeric(4,2) CHECK (discount_percent > 0 AND discount_percent < 100),
+    ADD COLUMN discount_days_before_due int NOT NULL DEFAULT 0 CHECK (discount_days_before_due BETWEEN 0 AND 365),
+    ADD CONSTRAINT templates_discount_amount CHECK ((discount_kind = 'fixed') IS TRUE = (discount_amount IS NOT NULL)),
+    ADD CONSTRAINT templates_discount_percent CHECK ((discount_kind = 'percentage') IS TRUE = (discount_percent IS NOT NULL)),
+    ADD CONSTRAINT templates_discount_days CHECK (discount_kind IS NOT NULL OR discount_days_before_due = 0);
+
+ALTER TABLE contracts
+    ADD COLUMN fine_percent numeric(4,2) NOT NULL DEFAULT 0 CHECK (fine_percent BETWEEN 0 AND 10),
+    ADD COLUMN interest_percent numeric(4,2) NOT NULL DEFAULT 0 CHECK (interest_percent BETWEEN 0 AND 10),
+    ADD COLUMN discount_kind text CHECK (discount_kind IN ('fixed', 'percentage')),
+    ADD COLUMN discount_amount numeric(14,2) CHECK (discount_amount > 0),
+    ADD COLUMN discount_percent numeric(4,2) CHECK (discount_percent > 0 AND discount_percent < 100),
+    ADD COLUMN discount_days_before_due int NOT NULL DEFAULT 0 CHECK (discount_days_before_due BETWEEN 0 AND 365),
+    ADD CONSTRAINT contracts_discount_amount CHECK ((discount_kind = 'fixed') IS TRUE = (discount_amount IS NOT NULL)),
+    ADD CONSTRAINT contracts_discount_percent CHECK ((discount_kind = 'percentage') IS TRUE = (discount_percent IS NOT NULL)),
+    ADD CONSTRAINT contracts_discount_days CHECK (discount_kind IS NOT NULL OR discount_days_before_due = 0);
+
+-- +goose Down
+ALTER TABLE contracts
+    DROP COLUMN fine_percent, DROP COLUMN interest_percent, DROP COLUMN discount_kind,
+    DROP COLUMN discount_amount, DROP COLUMN discount_percent, DROP COLUMN discount_days_before_due;
+ALTER TABLE templates
+    DROP COLUMN fine_percent, DROP COLUMN interest_percent, DROP COLUMN discount_kind,
+    DROP COLUMN discount_amount, DROP COLUMN discount_percent, DROP COLUMN discount_days_before_due;
