@@ -63,6 +63,8 @@ type installmentView struct {
 	Charge       *chargeView  `json:"charge"`
 	Payment      *paymentView `json:"payment"`
 	SplitEntries []entryView  `json:"split_entries"`
+	// Only with ?include=payment_instructions, on installments that can be paid.
+	PaymentInstructions *paymentInstructionsView `json:"payment_instructions,omitempty"`
 }
 
 type chargeView struct {
@@ -177,7 +179,7 @@ func contractDetailOf(ctx context.Context, q *dbgen.Queries, c dbgen.Contract) (
 			es = []entryView{}
 		}
 		d.Installments[i] = installmentView{in.ID, in.Number, formatMoney(in.Value), formatDate(in.DueDate), in.Status,
-			in.PaidAt, chargeOf[in.ID], paymentOf[in.ID], es}
+			in.PaidAt, chargeOf[in.ID], paymentOf[in.ID], es, nil}
 		switch in.Status {
 		case "scheduled", "open", "overdue":
 			outstanding = outstanding.Add(in.Value)

@@ -240,9 +240,20 @@ func (s *Server) listContracts(c *gin.Context) {
 	s.reply(c, ok(pageOf(p, rows, func(r dbgen.Contract) (time.Time, uuid.UUID) { return r.CreatedAt, r.ID }, viewContract)), err)
 }
 
+// getContract answers GET /v1/contracts/{id}; ?include=payment_instructions adds
+// what a payer needs to each installment that can be paid (payment_instructions.go).
 func (s *Server) getContract(c *gin.Context) {
 	id, err := pathID(c, "id", "contract")
 	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var f fields
+	instructions := false
+	if include, given := c.GetQuery("include"); given {
+		instructions = f.oneOf("include", include, "payment_instructions") == "payment_instructions"
+	}
+	if err := f.err(); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -254,6 +265,9 @@ func (s *Server) getContract(c *gin.Context) {
 		return
 	}
 	view, err := contractDetailOf(ctx, q, row)
+	if err == nil && instructions {
+		err = s.addPaymentInstructions(ctx, q, row, &view)
+	}
 	s.reply(c, ok(view), err)
 }
 

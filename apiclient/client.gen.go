@@ -504,6 +504,24 @@ func (e PaymentStatus) Valid() bool {
 	}
 }
 
+// Defines values for PaymentInstructionsUnavailablePart.
+const (
+	PaymentInstructionsUnavailablePartBoleto PaymentInstructionsUnavailablePart = "boleto"
+	PaymentInstructionsUnavailablePartPix    PaymentInstructionsUnavailablePart = "pix"
+)
+
+// Valid indicates whether the value is a known member of the PaymentInstructionsUnavailablePart enum.
+func (e PaymentInstructionsUnavailablePart) Valid() bool {
+	switch e {
+	case PaymentInstructionsUnavailablePartBoleto:
+		return true
+	case PaymentInstructionsUnavailablePartPix:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentLinkInputSubscriptionCycle.
 const (
 	PaymentLinkInputSubscriptionCycleBIMONTHLY    PaymentLinkInputSubscriptionCycle = "BIMONTHLY"
@@ -903,6 +921,21 @@ func (e ListClientsParamsArchived) Valid() bool {
 	case ListClientsParamsArchivedFalse:
 		return true
 	case ListClientsParamsArchivedTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetContractParamsInclude.
+const (
+	GetContractParamsIncludePaymentInstructions GetContractParamsInclude = "payment_instructions"
+)
+
+// Valid indicates whether the value is a known member of the GetContractParamsInclude enum.
+func (e GetContractParamsInclude) Valid() bool {
+	switch e {
+	case GetContractParamsIncludePaymentInstructions:
 		return true
 	default:
 		return false
@@ -1472,14 +1505,19 @@ type HealthStatus string
 
 // Installment defines model for Installment.
 type Installment struct {
-	Charge       *Charge            `json:"charge"`
-	DueDate      Date               `json:"due_date"`
-	Id           openapi_types.UUID `json:"id"`
-	Number       int                `json:"number"`
-	PaidAt       *time.Time         `json:"paid_at"`
-	Payment      *Payment           `json:"payment"`
-	SplitEntries []SplitEntry       `json:"split_entries"`
-	Status       InstallmentStatus  `json:"status"`
+	Charge  *Charge            `json:"charge"`
+	DueDate Date               `json:"due_date"`
+	Id      openapi_types.UUID `json:"id"`
+	Number  int                `json:"number"`
+	PaidAt  *time.Time         `json:"paid_at"`
+	Payment *Payment           `json:"payment"`
+
+	// PaymentInstructions Only with GET /v1/contracts/{id}?include=payment_instructions, on an installment
+	// that can still be paid: what its payer needs. boleto is null for a PIX charge,
+	// and boleto or pix is null when Asaas did not give it (see unavailable).
+	PaymentInstructions *PaymentInstructions `json:"payment_instructions,omitempty"`
+	SplitEntries        []SplitEntry         `json:"split_entries"`
+	Status              InstallmentStatus    `json:"status"`
 
 	// Value An amount in BRL, 2 decimal places, never negative.
 	Value Money `json:"value"`
@@ -1653,6 +1691,38 @@ type PaymentOrigin string
 
 // PaymentStatus defines model for Payment.Status.
 type PaymentStatus string
+
+// PaymentInstructions Only with GET /v1/contracts/{id}?include=payment_instructions, on an installment
+// that can still be paid: what its payer needs. boleto is null for a PIX charge,
+// and boleto or pix is null when Asaas did not give it (see unavailable).
+type PaymentInstructions struct {
+	BankSlipUrl *NullableString `json:"bank_slip_url"`
+	Boleto      *struct {
+		BarCode string `json:"bar_code"`
+
+		// IdentificationField The typeable line (linha digitável), 47 digits.
+		IdentificationField string `json:"identification_field"`
+		NossoNumero         string `json:"nosso_numero"`
+	} `json:"boleto"`
+	InvoiceUrl *NullableString `json:"invoice_url"`
+	Pix        *struct {
+		// EncodedImage The QR code as a base64 PNG.
+		EncodedImage   string `json:"encoded_image"`
+		ExpirationDate string `json:"expiration_date"`
+
+		// Payload The PIX copy-and-paste code.
+		Payload string `json:"payload"`
+	} `json:"pix"`
+
+	// Unavailable The parts Asaas did not give this time, and why; they are asked again on the next request.
+	Unavailable []struct {
+		Detail string                             `json:"detail"`
+		Part   PaymentInstructionsUnavailablePart `json:"part"`
+	} `json:"unavailable"`
+}
+
+// PaymentInstructionsUnavailablePart defines model for PaymentInstructions.Unavailable.Part.
+type PaymentInstructionsUnavailablePart string
 
 // PaymentLink defines model for PaymentLink.
 type PaymentLink struct {
@@ -2393,6 +2463,14 @@ type CreateContractParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetContractParams defines parameters for GetContract.
+type GetContractParams struct {
+	Include *GetContractParamsInclude `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetContractParamsInclude defines parameters for GetContract.
+type GetContractParamsInclude string
+
 // ActivateContractParams defines parameters for ActivateContract.
 type ActivateContractParams struct {
 	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
@@ -3119,8 +3197,19 @@ type ClientInterface interface {
 
 	// GetContract A contract with its installments, charges, payments, split entries and totals
 	//
+	// `include=payment_instructions` adds `payment_instructions` to every installment
+	// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+	// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+	// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+	// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+	// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+	// and are kept per charge: they do not change while the charge's value and due
+	// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+	// give (not configured, refused, not answering) is listed in `unavailable` and
+	// asked again next time; the contract is shown anyway.
+	//
 	// Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-	GetContract(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContract(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContractWithBody Edit a draft contract (409 once it is active)
 	//
@@ -3172,9 +3261,11 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContract(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+	// the first time, then answers what it kept for the charge (as long as the
+	// charge's value and due date are the same).
 	// 409 when the installment has no charge that can still be paid (not issued yet,
 	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -3197,9 +3288,12 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/installments/{n}/mark-paid (the `MarkInstallmentPaid` operationId).
 	MarkInstallmentPaid(ctx context.Context, id Id, n int, params *MarkInstallmentPaidParams, body MarkInstallmentPaidJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetInstallmentPix The PIX QR code of the installment's charge, fresh from Asaas
+	// GetInstallmentPix The PIX QR code of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+	// first time, then answers what it kept for the charge (as long as the charge's
+	// value and due date are the same; the contract's include=payment_instructions
+	// shares it). 409 when
 	// the installment has no charge that can still be paid (not issued yet, deleted,
 	// paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 	// (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -3822,9 +3916,20 @@ func (c *HTTPClient) CreateContract(ctx context.Context, params *CreateContractP
 
 // GetContract A contract with its installments, charges, payments, split entries and totals
 //
+// `include=payment_instructions` adds `payment_instructions` to every installment
+// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+// and are kept per charge: they do not change while the charge's value and due
+// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+// give (not configured, refused, not answering) is listed in `unavailable` and
+// asked again next time; the contract is shown anyway.
+//
 // Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-func (c *HTTPClient) GetContract(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetContractRequest(c.Server, id)
+func (c *HTTPClient) GetContract(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContractRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3945,9 +4050,11 @@ func (c *HTTPClient) CancelContract(ctx context.Context, id Id, params *CancelCo
 	return c.Client.Do(req)
 }
 
-// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+// the first time, then answers what it kept for the charge (as long as the
+// charge's value and due date are the same).
 // 409 when the installment has no charge that can still be paid (not issued yet,
 // deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 // refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -4000,9 +4107,12 @@ func (c *HTTPClient) MarkInstallmentPaid(ctx context.Context, id Id, n int, para
 	return c.Client.Do(req)
 }
 
-// GetInstallmentPix The PIX QR code of the installment's charge, fresh from Asaas
+// GetInstallmentPix The PIX QR code of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+// first time, then answers what it kept for the charge (as long as the charge's
+// value and due date are the same; the contract's include=payment_instructions
+// shares it). 409 when
 // the installment has no charge that can still be paid (not issued yet, deleted,
 // paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 // (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -5501,7 +5611,7 @@ func NewCreateContractRequestWithBody(server string, params *CreateContractParam
 }
 
 // NewGetContractRequest constructs an http.Request for the GetContract method
-func NewGetContractRequest(server string, id Id) (*http.Request, error) {
+func NewGetContractRequest(server string, id Id, params *GetContractParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5524,6 +5634,33 @@ func NewGetContractRequest(server string, id Id) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -7686,10 +7823,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetContractWithResponse A contract with its installments, charges, payments, split entries and totals
 	//
+	// `include=payment_instructions` adds `payment_instructions` to every installment
+	// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+	// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+	// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+	// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+	// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+	// and are kept per charge: they do not change while the charge's value and due
+	// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+	// give (not configured, refused, not answering) is listed in `unavailable` and
+	// asked again next time; the contract is shown anyway.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-	GetContractWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetContractResponse, error)
+	GetContractWithResponse(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*GetContractResponse, error)
 
 	// UpdateContractWithBodyWithResponse Edit a draft contract (409 once it is active)
 	//
@@ -7745,9 +7893,11 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/cancel (the `CancelContract` operationId).
 	CancelContractWithResponse(ctx context.Context, id Id, params *CancelContractParams, body CancelContractJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelContractResponse, error)
 
-	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+	// the first time, then answers what it kept for the charge (as long as the
+	// charge's value and due date are the same).
 	// 409 when the installment has no charge that can still be paid (not issued yet,
 	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -7772,9 +7922,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/installments/{n}/mark-paid (the `MarkInstallmentPaid` operationId).
 	MarkInstallmentPaidWithResponse(ctx context.Context, id Id, n int, params *MarkInstallmentPaidParams, body MarkInstallmentPaidJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkInstallmentPaidResponse, error)
 
-	// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, fresh from Asaas
+	// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+	// first time, then answers what it kept for the charge (as long as the charge's
+	// value and due date are the same; the contract's include=payment_instructions
+	// shares it). 409 when
 	// the installment has no charge that can still be paid (not issued yet, deleted,
 	// paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 	// (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -9124,6 +9277,8 @@ type GetContractResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -9148,6 +9303,11 @@ func (r GetContractResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetContractResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetContractResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -12720,11 +12880,22 @@ func (c *ClientWithResponses) CreateContractWithResponse(ctx context.Context, pa
 
 // GetContractWithResponse A contract with its installments, charges, payments, split entries and totals
 //
+// `include=payment_instructions` adds `payment_instructions` to every installment
+// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+// and are kept per charge: they do not change while the charge's value and due
+// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+// give (not configured, refused, not answering) is listed in `unavailable` and
+// asked again next time; the contract is shown anyway.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetContractResponse, error) {
-	rsp, err := c.GetContract(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*GetContractResponse, error) {
+	rsp, err := c.GetContract(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -12821,9 +12992,11 @@ func (c *ClientWithResponses) CancelContractWithResponse(ctx context.Context, id
 	return ParseCancelContractResponse(rsp)
 }
 
-// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+// the first time, then answers what it kept for the charge (as long as the
+// charge's value and due date are the same).
 // 409 when the installment has no charge that can still be paid (not issued yet,
 // deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 // refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -12866,9 +13039,12 @@ func (c *ClientWithResponses) MarkInstallmentPaidWithResponse(ctx context.Contex
 	return ParseMarkInstallmentPaidResponse(rsp)
 }
 
-// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, fresh from Asaas
+// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+// first time, then answers what it kept for the charge (as long as the charge's
+// value and due date are the same; the contract's include=payment_instructions
+// shares it). 409 when
 // the installment has no charge that can still be paid (not issued yet, deleted,
 // paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 // (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -14380,6 +14556,13 @@ func ParseGetContractResponse(rsp *http.Response) (*GetContractResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

@@ -99,6 +99,16 @@ type Charge struct {
 	UpdatedAt         time.Time
 }
 
+type ChargePaymentInstruction struct {
+	AccountID uuid.UUID
+	ChargeID  uuid.UUID
+	Part      string
+	Value     decimal.Decimal
+	DueDate   time.Time
+	Data      []byte
+	FetchedAt time.Time
+}
+
 type Client struct {
 	ID              uuid.UUID
 	AccountID       uuid.UUID

@@ -29,7 +29,25 @@ ALTER TABLE contracts
     ADD CONSTRAINT contracts_discount_percent CHECK ((discount_kind = 'percentage') IS TRUE = (discount_percent IS NOT NULL)),
     ADD CONSTRAINT contracts_discount_days CHECK (discount_kind IS NOT NULL OR discount_days_before_due = 0);
 
+-- What a payer needs to pay an open charge, as Asaas answered it (GET
+-- /v3/payments/{id}/identificationField: part 'boleto'; .../pixQrCode: part 'pix'),
+-- kept so that showing it again asks Asaas nothing. A boleto's typeable line and a
+-- PIX payload encode the charge's value and due date: the row records both, and a
+-- charge whose value or due date is no longer the recorded one is asked again.
+CREATE TABLE charge_payment_instructions (
+    account_id uuid NOT NULL,
+    charge_id  uuid NOT NULL,
+    part       text NOT NULL CHECK (part IN ('boleto', 'pix')),
+    value      numeric(14,2) NOT NULL,
+    due_date   date NOT NULL,
+    data       jsonb NOT NULL,
+    fetched_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, charge_id, part),
+    FOREIGN KEY (account_id, charge_id) REFERENCES charges (account_id, id) ON DELETE CASCADE
+);
+
 -- +goose Down
+DROP TABLE charge_payment_instructions;
 ALTER TABLE contracts
     DROP COLUMN fine_percent, DROP COLUMN interest_percent, DROP COLUMN discount_kind,
     DROP COLUMN discount_amount, DROP COLUMN discount_percent, DROP COLUMN discount_days_before_due;
