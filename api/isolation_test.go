@@ -90,6 +90,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"PATCH /v1/contracts/{id}":                           map[string]any{"description": "Hijacked"},
 		"POST /v1/contracts/{id}/installments/{n}/mark-paid": map[string]any{"amount": "29.16", "paid_on": "2026-07-24"},
 		"POST /v1/contracts/{id}/cancel":                     map[string]any{"reason": "hijack"},
+		"POST /v1/payouts/{id}/void":                         map[string]any{"reason": "hijack"},
 	}
 	// Routes without an id in the path: what the other account sends, and the answer.
 	collection := map[string]struct {

@@ -151,6 +151,13 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 			text, isText := v.(string)
 			return text, ok && isText
 		}},
+		"POST /v1/payouts/{id}/void": {bodies: []func(*testing.T) map[string]any{func(t *testing.T) map[string]any {
+			s.payout = s.freshPayout(t) // a payout voids once: each request gets its own
+			return map[string]any{"reason": "pago em duplicidade"}
+		}}, stored: func(t *testing.T, field string, r resp) (string, bool) {
+			v, ok := r.obj(t)["void_reason"].(string)
+			return v, ok && field == "reason"
+		}},
 		"POST /v1/split-rules/preview": {bodies: []func(*testing.T) map[string]any{
 			body("split_rules", pct, "amount", "100.00", "net_amount", "98.01", "origin", "gateway"),
 			body("split_rules", fixed, "amount", "100.00")}},
@@ -182,6 +189,12 @@ func (s *securityEnv) storedCancelReason(t *testing.T, _ string, _ resp) (string
 	reason, ok := strings.CutPrefix(last, "cancel ")
 	require.True(t, ok, last)
 	return strings.TrimSuffix(reason, " "+s.contract), true
+}
+
+// freshPayout records a payout of a pending entry and returns its id.
+func (s *securityEnv) freshPayout(t *testing.T) string {
+	return s.must(t, http.StatusCreated, s.Token, "POST", "/v1/payouts", map[string]any{
+		"entry_ids": []any{s.pendingEntry(t)}, "paid_on": time.Now().UTC().Format(dateLayout), "method": "PIX"})["id"].(string)
 }
 
 // pendingEntry is a split entry waiting for a payout: the last one made, or a new

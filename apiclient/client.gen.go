@@ -576,6 +576,24 @@ func (e PayoutMethod) Valid() bool {
 	}
 }
 
+// Defines values for PayoutStatus.
+const (
+	PayoutStatusRecorded PayoutStatus = "recorded"
+	PayoutStatusVoided   PayoutStatus = "voided"
+)
+
+// Valid indicates whether the value is a known member of the PayoutStatus enum.
+func (e PayoutStatus) Valid() bool {
+	switch e {
+	case PayoutStatusRecorded:
+		return true
+	case PayoutStatusVoided:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PayoutInputMethod.
 const (
 	PayoutInputMethodCASH PayoutInputMethod = "CASH"
@@ -1782,8 +1800,10 @@ type PaymentLinkList struct {
 // Payout defines model for Payout.
 type Payout struct {
 	// Amount An amount in BRL, 2 decimal places, never negative.
-	Amount     Money              `json:"amount"`
-	CreatedAt  Timestamp          `json:"created_at"`
+	Amount    Money     `json:"amount"`
+	CreatedAt Timestamp `json:"created_at"`
+
+	// Entries The entries it paid; for a voided payout, those it had paid, as they are now (pending again, or paid by another payout).
 	Entries    []SplitEntry       `json:"entries"`
 	Id         openapi_types.UUID `json:"id"`
 	Method     PayoutMethod       `json:"method"`
@@ -1791,10 +1811,17 @@ type Payout struct {
 	PayeeId    openapi_types.UUID `json:"payee_id"`
 	RecordedBy openapi_types.UUID `json:"recorded_by"`
 	Reference  *NullableString    `json:"reference"`
+	Status     PayoutStatus       `json:"status"`
+	VoidReason *NullableString    `json:"void_reason"`
+	VoidedAt   *time.Time         `json:"voided_at"`
+	VoidedBy   *NullableUUID      `json:"voided_by"`
 }
 
 // PayoutMethod defines model for Payout.Method.
 type PayoutMethod string
+
+// PayoutStatus defines model for Payout.Status.
+type PayoutStatus string
 
 // PayoutInput Every entry must be pending and of the same payee, or nothing is recorded (409).
 type PayoutInput struct {
@@ -2187,6 +2214,11 @@ type User struct {
 type UserList struct {
 	Data       *[]User         `json:"data,omitempty"`
 	NextCursor *NullableString `json:"next_cursor,omitempty"`
+}
+
+// VoidInput defines model for VoidInput.
+type VoidInput struct {
+	Reason string `json:"reason"`
 }
 
 // WebhookAnswer defines model for WebhookAnswer.
@@ -2652,6 +2684,22 @@ type GetPayoutReportParamsFormat string
 // GetPayoutReportParamsDialect defines parameters for GetPayoutReport.
 type GetPayoutReportParamsDialect string
 
+// VoidPayoutParams defines parameters for VoidPayout.
+type VoidPayoutParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid
+	// and cancel the key is also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListTemplatesParams defines parameters for ListTemplates.
 type ListTemplatesParams struct {
 	// Q Name contains (case-insensitive), or the exact CPF/CNPJ digits.
@@ -2765,6 +2813,9 @@ type CreatePayoutJSONRequestBody = PayoutInput
 
 // CreateBulkPayoutJSONRequestBody defines body for CreateBulkPayout for application/json ContentType.
 type CreateBulkPayoutJSONRequestBody = BulkPayoutInput
+
+// VoidPayoutJSONRequestBody defines body for VoidPayout for application/json ContentType.
+type VoidPayoutJSONRequestBody = VoidInput
 
 // PutAsaasSettingsJSONRequestBody defines body for PutAsaasSettings for application/json ContentType.
 type PutAsaasSettingsJSONRequestBody = SettingsInput
@@ -3462,6 +3513,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayout(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidPayoutWithBody Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithBody(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidPayout Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayout(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAsaasSettings The account's Asaas settings (API key masked, secrets never shown)
 	//
@@ -4472,6 +4551,54 @@ func (c *HTTPClient) GetPayoutReport(ctx context.Context, params *GetPayoutRepor
 // Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 func (c *HTTPClient) GetPayout(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPayoutRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidPayoutWithBody Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *HTTPClient) VoidPayoutWithBody(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidPayoutRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidPayout Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *HTTPClient) VoidPayout(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidPayoutRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6891,6 +7018,68 @@ func NewGetPayoutRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewVoidPayoutRequest calls the generic VoidPayout builder with application/json body
+func NewVoidPayoutRequest(server string, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVoidPayoutRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewVoidPayoutRequestWithBody constructs an http.Request for the VoidPayout method, with any body, and a specified content type
+func NewVoidPayoutRequestWithBody(server string, id Id, params *VoidPayoutParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payouts/%s/void", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetAsaasSettingsRequest constructs an http.Request for the GetAsaasSettings method
 func NewGetAsaasSettingsRequest(server string) (*http.Request, error) {
 	var err error
@@ -8116,6 +8305,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayoutWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetPayoutResponse, error)
+
+	// VoidPayoutWithBodyWithResponse Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithBodyWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error)
+
+	// VoidPayoutWithResponse Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error)
 
 	// GetAsaasSettingsWithResponse The account's Asaas settings (API key masked, secrets never shown)
 	//
@@ -11318,6 +11535,117 @@ func (r GetPayoutResponse) ContentType() string {
 	return ""
 }
 
+// VoidPayoutResponse200Headers the declared response headers of an HTTP 200 response for VoidPayout
+type VoidPayoutResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// VoidPayoutResponse401Headers the declared response headers of an HTTP 401 response for VoidPayout
+type VoidPayoutResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type VoidPayoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Payout
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *VoidPayoutResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *VoidPayoutResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VoidPayoutResponse) GetJSON200() *Payout {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VoidPayoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VoidPayoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VoidPayoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VoidPayoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAsaasSettingsResponse401Headers the declared response headers of an HTTP 401 response for GetAsaasSettings
 type GetAsaasSettingsResponse401Headers struct {
 	WWWAuthenticate string
@@ -13352,6 +13680,46 @@ func (c *ClientWithResponses) GetPayoutWithResponse(ctx context.Context, id Id, 
 		return nil, err
 	}
 	return ParseGetPayoutResponse(rsp)
+}
+
+// VoidPayoutWithBodyWithResponse Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *ClientWithResponses) VoidPayoutWithBodyWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error) {
+	rsp, err := c.VoidPayoutWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidPayoutResponse(rsp)
+}
+
+// VoidPayoutWithResponse Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *ClientWithResponses) VoidPayoutWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error) {
+	rsp, err := c.VoidPayout(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidPayoutResponse(rsp)
 }
 
 // GetAsaasSettingsWithResponse The account's Asaas settings (API key masked, secrets never shown)
@@ -16397,6 +16765,111 @@ func ParseGetPayoutResponse(rsp *http.Response) (*GetPayoutResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetPayoutResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVoidPayoutResponse parses an HTTP response from a VoidPayoutWithResponse call
+func ParseVoidPayoutResponse(rsp *http.Response) (*VoidPayoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VoidPayoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Payout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers VoidPayoutResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers VoidPayoutResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {

@@ -267,6 +267,9 @@ type Payout struct {
 	Amount     decimal.Decimal
 	RecordedBy uuid.UUID
 	CreatedAt  time.Time
+	VoidedAt   *time.Time
+	VoidedBy   *uuid.UUID
+	VoidReason *string
 }
 
 type SplitEntry struct {
@@ -323,6 +326,12 @@ type User struct {
 	Email     string
 	Name      string
 	CreatedAt time.Time
+}
+
+type VoidedPayoutEntry struct {
+	AccountID uuid.UUID
+	PayoutID  uuid.UUID
+	EntryID   uuid.UUID
 }
 
 type WebhookEvent struct {

@@ -46,7 +46,30 @@ CREATE TABLE charge_payment_instructions (
     FOREIGN KEY (account_id, charge_id) REFERENCES charges (account_id, id) ON DELETE CASCADE
 );
 
+-- A payout recorded by mistake is voided, never deleted: it keeps its row, marked
+-- with who voided it, when and why, and its entries go back to pending (payout_id
+-- cleared, so another payout can pay them); voided_payout_entries remembers which
+-- entries it had paid.
+ALTER TABLE payouts
+    ADD COLUMN voided_at timestamptz,
+    ADD COLUMN voided_by uuid,
+    ADD COLUMN void_reason text CHECK (length(void_reason) BETWEEN 1 AND 500),
+    ADD CONSTRAINT payouts_void_complete CHECK ((voided_at IS NULL) = (voided_by IS NULL) AND (voided_at IS NULL) = (void_reason IS NULL)),
+    ADD CONSTRAINT payouts_voided_by_fkey FOREIGN KEY (account_id, voided_by) REFERENCES users (account_id, id);
+
+CREATE TABLE voided_payout_entries (
+    account_id uuid NOT NULL,
+    payout_id  uuid NOT NULL,
+    entry_id   uuid NOT NULL,
+    PRIMARY KEY (payout_id, entry_id),
+    FOREIGN KEY (account_id, payout_id) REFERENCES payouts (account_id, id),
+    FOREIGN KEY (account_id, entry_id) REFERENCES split_entries (account_id, id)
+);
+CREATE INDEX voided_payout_entries_entry_idx ON voided_payout_entries (account_id, entry_id);
+
 -- +goose Down
+DROP TABLE voided_payout_entries;
+ALTER TABLE payouts DROP COLUMN voided_at, DROP COLUMN voided_by, DROP COLUMN void_reason;
 DROP TABLE charge_payment_instructions;
 ALTER TABLE contracts
     DROP COLUMN fine_percent, DROP COLUMN interest_percent, DROP COLUMN discount_kind,
