@@ -157,8 +157,7 @@ func (a *Activities) IssueCharge(ctx context.Context, in IssueChargeInput) (Char
 	p, created, err := cl.EnsurePayment(ctx, asaas.PaymentRequest{
 		Customer: in.AsaasCustomerID, BillingType: c.BillingType, Value: asaas.NewNumber(inst.Value),
 		DueDate: asaas.DateOf(inst.DueDate), ExternalReference: reference, Split: split,
-		Description: fmt.Sprintf("Parcela %d de %d", in.Number, c.InstallmentCount),
-		Fine: fine, Interest: interest, Discount: discount,
+		Description: fmt.Sprintf("Parcela %d de %d", in.Number, c.InstallmentCount), Fine: fine, Interest: interest, Discount: discount,
 	})
 	if err != nil {
 		return ChargeIssued{}, gatewayError(err)
