@@ -86,17 +86,18 @@ func (s *Server) liveCharge(c *gin.Context, what string) (dbgen.Charge, int, err
 	if err != nil {
 		return dbgen.Charge{}, 0, err
 	}
-	return charge, n, livePix(n, inst, charge)
+	return charge, n, chargePayable(n, inst.Status, charge)
 }
 
-// livePix is a 409 unless the charge can still be paid: not deleted, the installment
-// not paid, cancelled or refunded, and Asaas's last status pending or overdue.
-func livePix(n int, inst dbgen.Installment, charge dbgen.Charge) error {
+// chargePayable is a 409 unless installment n's charge can still be paid: not
+// deleted, the installment not paid, cancelled or refunded, and Asaas's last status
+// pending or overdue.
+func chargePayable(n int, installmentStatus string, charge dbgen.Charge) error {
 	switch {
 	case charge.DeletedAt != nil:
 		return Conflict(fmt.Sprintf("The charge of installment %d was deleted in Asaas; there is nothing left to pay.", n))
-	case inst.Status != "scheduled" && inst.Status != "open" && inst.Status != "overdue":
-		return Conflict(fmt.Sprintf("Installment %d is %s; there is nothing left to pay.", n, inst.Status))
+	case installmentStatus != "scheduled" && installmentStatus != "open" && installmentStatus != "overdue":
+		return Conflict(fmt.Sprintf("Installment %d is %s; there is nothing left to pay.", n, installmentStatus))
 	case charge.Status != asaas.StatusPending && charge.Status != asaas.StatusOverdue:
 		return Conflict(fmt.Sprintf("The charge of installment %d is %s in Asaas; there is nothing left to pay.", n, charge.Status))
 	}

@@ -161,7 +161,7 @@ func (s *Server) addPaymentInstructions(ctx context.Context, q *dbgen.Queries, c
 	for i := range d.Installments {
 		in := &d.Installments[i]
 		ch, ok := chargeOf[in.ID]
-		if !ok || livePix(int(in.Number), dbgen.Installment{Status: in.Status}, ch) != nil {
+		if !ok || chargePayable(int(in.Number), in.Status, ch) != nil {
 			continue
 		}
 		v := &paymentInstructionsView{InvoiceURL: ch.InvoiceUrl, BankSlipURL: ch.BankSlipUrl, Unavailable: []unavailablePart{}}

@@ -1215,37 +1215,19 @@ type ChargeTermsInput struct {
 		Percent *PercentInput `json:"percent,omitempty"`
 	} `json:"discount,omitempty"`
 
-	// FinePercent 0 to 10, at most 2 decimal places.
-	FinePercent *ChargeTermsInput_FinePercent `json:"fine_percent,omitempty"`
+	// FinePercent A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+	// (the number's literal text is read, never a binary float: Go clients get a
+	// json.Number).
+	FinePercent *RateInput `json:"fine_percent,omitempty"`
 
-	// InterestPercentPerMonth 0 to 10, at most 2 decimal places.
-	InterestPercentPerMonth *ChargeTermsInput_InterestPercentPerMonth `json:"interest_percent_per_month,omitempty"`
+	// InterestPercentPerMonth A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+	// (the number's literal text is read, never a binary float: Go clients get a
+	// json.Number).
+	InterestPercentPerMonth *RateInput `json:"interest_percent_per_month,omitempty"`
 }
 
 // ChargeTermsInputDiscountKind defines model for ChargeTermsInput.Discount.Kind.
 type ChargeTermsInputDiscountKind string
-
-// ChargeTermsInputFinePercent0 defines model for ChargeTermsInput.FinePercent.0.
-type ChargeTermsInputFinePercent0 = string
-
-// ChargeTermsInputFinePercent1 defines model for ChargeTermsInput.FinePercent.1.
-type ChargeTermsInputFinePercent1 = float32
-
-// ChargeTermsInput_FinePercent 0 to 10, at most 2 decimal places.
-type ChargeTermsInput_FinePercent struct {
-	union json.RawMessage
-}
-
-// ChargeTermsInputInterestPercentPerMonth0 defines model for ChargeTermsInput.InterestPercentPerMonth.0.
-type ChargeTermsInputInterestPercentPerMonth0 = string
-
-// ChargeTermsInputInterestPercentPerMonth1 defines model for ChargeTermsInput.InterestPercentPerMonth.1.
-type ChargeTermsInputInterestPercentPerMonth1 = float32
-
-// ChargeTermsInput_InterestPercentPerMonth 0 to 10, at most 2 decimal places.
-type ChargeTermsInput_InterestPercentPerMonth struct {
-	union json.RawMessage
-}
 
 // Client defines model for Client.
 type Client struct {
@@ -1895,6 +1877,19 @@ type Problem struct {
 	Title  string `json:"title"`
 	Type   string `json:"type"`
 }
+
+// RateInput A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+// (the number's literal text is read, never a binary float: Go clients get a
+// json.Number).
+type RateInput struct {
+	union json.RawMessage
+}
+
+// RateInput0 defines model for RateInput.0.
+type RateInput0 = string
+
+// RateInput1 defines model for RateInput.1.
+type RateInput1 = json.Number
 
 // Readiness defines model for Readiness.
 type Readiness struct {
@@ -2835,130 +2830,6 @@ type CreateTokenJSONRequestBody = TokenInput
 // ReceiveAsaasWebhookJSONRequestBody defines body for ReceiveAsaasWebhook for application/json ContentType.
 type ReceiveAsaasWebhookJSONRequestBody ReceiveAsaasWebhookJSONBody
 
-// AsChargeTermsInputFinePercent0 returns the union data inside the ChargeTermsInput_FinePercent as a ChargeTermsInputFinePercent0
-func (t ChargeTermsInput_FinePercent) AsChargeTermsInputFinePercent0() (ChargeTermsInputFinePercent0, error) {
-	var body ChargeTermsInputFinePercent0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromChargeTermsInputFinePercent0 overwrites any union data inside the ChargeTermsInput_FinePercent as the provided ChargeTermsInputFinePercent0
-func (t *ChargeTermsInput_FinePercent) FromChargeTermsInputFinePercent0(v ChargeTermsInputFinePercent0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeChargeTermsInputFinePercent0 performs a merge with any union data inside the ChargeTermsInput_FinePercent, using the provided ChargeTermsInputFinePercent0
-func (t *ChargeTermsInput_FinePercent) MergeChargeTermsInputFinePercent0(v ChargeTermsInputFinePercent0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsChargeTermsInputFinePercent1 returns the union data inside the ChargeTermsInput_FinePercent as a ChargeTermsInputFinePercent1
-func (t ChargeTermsInput_FinePercent) AsChargeTermsInputFinePercent1() (ChargeTermsInputFinePercent1, error) {
-	var body ChargeTermsInputFinePercent1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromChargeTermsInputFinePercent1 overwrites any union data inside the ChargeTermsInput_FinePercent as the provided ChargeTermsInputFinePercent1
-func (t *ChargeTermsInput_FinePercent) FromChargeTermsInputFinePercent1(v ChargeTermsInputFinePercent1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeChargeTermsInputFinePercent1 performs a merge with any union data inside the ChargeTermsInput_FinePercent, using the provided ChargeTermsInputFinePercent1
-func (t *ChargeTermsInput_FinePercent) MergeChargeTermsInputFinePercent1(v ChargeTermsInputFinePercent1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ChargeTermsInput_FinePercent) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ChargeTermsInput_FinePercent) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsChargeTermsInputInterestPercentPerMonth0 returns the union data inside the ChargeTermsInput_InterestPercentPerMonth as a ChargeTermsInputInterestPercentPerMonth0
-func (t ChargeTermsInput_InterestPercentPerMonth) AsChargeTermsInputInterestPercentPerMonth0() (ChargeTermsInputInterestPercentPerMonth0, error) {
-	var body ChargeTermsInputInterestPercentPerMonth0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromChargeTermsInputInterestPercentPerMonth0 overwrites any union data inside the ChargeTermsInput_InterestPercentPerMonth as the provided ChargeTermsInputInterestPercentPerMonth0
-func (t *ChargeTermsInput_InterestPercentPerMonth) FromChargeTermsInputInterestPercentPerMonth0(v ChargeTermsInputInterestPercentPerMonth0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeChargeTermsInputInterestPercentPerMonth0 performs a merge with any union data inside the ChargeTermsInput_InterestPercentPerMonth, using the provided ChargeTermsInputInterestPercentPerMonth0
-func (t *ChargeTermsInput_InterestPercentPerMonth) MergeChargeTermsInputInterestPercentPerMonth0(v ChargeTermsInputInterestPercentPerMonth0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsChargeTermsInputInterestPercentPerMonth1 returns the union data inside the ChargeTermsInput_InterestPercentPerMonth as a ChargeTermsInputInterestPercentPerMonth1
-func (t ChargeTermsInput_InterestPercentPerMonth) AsChargeTermsInputInterestPercentPerMonth1() (ChargeTermsInputInterestPercentPerMonth1, error) {
-	var body ChargeTermsInputInterestPercentPerMonth1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromChargeTermsInputInterestPercentPerMonth1 overwrites any union data inside the ChargeTermsInput_InterestPercentPerMonth as the provided ChargeTermsInputInterestPercentPerMonth1
-func (t *ChargeTermsInput_InterestPercentPerMonth) FromChargeTermsInputInterestPercentPerMonth1(v ChargeTermsInputInterestPercentPerMonth1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeChargeTermsInputInterestPercentPerMonth1 performs a merge with any union data inside the ChargeTermsInput_InterestPercentPerMonth, using the provided ChargeTermsInputInterestPercentPerMonth1
-func (t *ChargeTermsInput_InterestPercentPerMonth) MergeChargeTermsInputInterestPercentPerMonth1(v ChargeTermsInputInterestPercentPerMonth1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ChargeTermsInput_InterestPercentPerMonth) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ChargeTermsInput_InterestPercentPerMonth) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // AsMoneyInput0 returns the union data inside the MoneyInput as a MoneyInput0
 func (t MoneyInput) AsMoneyInput0() (MoneyInput0, error) {
 	var body MoneyInput0
@@ -3079,6 +2950,68 @@ func (t PercentInput) MarshalJSON() ([]byte, error) {
 }
 
 func (t *PercentInput) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsRateInput0 returns the union data inside the RateInput as a RateInput0
+func (t RateInput) AsRateInput0() (RateInput0, error) {
+	var body RateInput0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRateInput0 overwrites any union data inside the RateInput as the provided RateInput0
+func (t *RateInput) FromRateInput0(v RateInput0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRateInput0 performs a merge with any union data inside the RateInput, using the provided RateInput0
+func (t *RateInput) MergeRateInput0(v RateInput0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRateInput1 returns the union data inside the RateInput as a RateInput1
+func (t RateInput) AsRateInput1() (RateInput1, error) {
+	var body RateInput1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRateInput1 overwrites any union data inside the RateInput as the provided RateInput1
+func (t *RateInput) FromRateInput1(v RateInput1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRateInput1 performs a merge with any union data inside the RateInput, using the provided RateInput1
+func (t *RateInput) MergeRateInput1(v RateInput1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RateInput) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RateInput) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
