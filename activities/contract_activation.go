@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"billing/asaas"
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 
@@ -119,7 +120,8 @@ func (a *Activities) EnsureCustomer(ctx context.Context, ref ContractRef) (strin
 }
 
 // IssueCharge creates the Asaas charge of one installment, with the contract's
-// gateway split rules in split[], and stores it. Asaas has no idempotency key, so
+// gateway split rules in split[] and its charge terms (fine, interest, discount),
+// and stores it. Asaas has no idempotency key, so
 // the charge carries externalReference "billing:<contract>:<n>" and is looked up by
 // it before any creation: a retry never creates a second charge.
 func (a *Activities) IssueCharge(ctx context.Context, in IssueChargeInput) (ChargeIssued, error) {
@@ -151,10 +153,11 @@ func (a *Activities) IssueCharge(ctx context.Context, in IssueChargeInput) (Char
 		return ChargeIssued{}, err
 	}
 	reference := domain.ChargeReference(cid.String(), in.Number)
+	fine, interest, discount := chargeTerms(db.ContractChargeTerms(c))
 	p, created, err := cl.EnsurePayment(ctx, asaas.PaymentRequest{
 		Customer: in.AsaasCustomerID, BillingType: c.BillingType, Value: asaas.NewNumber(inst.Value),
 		DueDate: asaas.DateOf(inst.DueDate), ExternalReference: reference, Split: split,
-		Description: fmt.Sprintf("Parcela %d de %d", in.Number, c.InstallmentCount),
+		Description: fmt.Sprintf("Parcela %d de %d", in.Number, c.InstallmentCount), Fine: fine, Interest: interest, Discount: discount,
 	})
 	if err != nil {
 		return ChargeIssued{}, gatewayError(err)

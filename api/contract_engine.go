@@ -147,6 +147,7 @@ func (e *TemporalContracts) checkActivation(ctx context.Context, q *dbgen.Querie
 	for _, fe := range domain.ValidateForActivation(domainRules, values, payees) {
 		errs = append(errs, FieldError{Field: fe.Field, Message: fe.Message})
 	}
+	errs = append(errs, fromDomain(domain.ValidateChargeTermsFor(db.ContractChargeTerms(c), values, domainRules))...)
 	if len(errs) > 0 {
 		p := Validation(errs...)
 		p.Detail = "The contract cannot be activated yet; see errors."

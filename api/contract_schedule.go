@@ -25,6 +25,15 @@ type schedule struct {
 
 func (s schedule) firstDue() time.Time { return s.Items[0].DueDate }
 
+// values are the installments' values.
+func (s schedule) values() []decimal.Decimal {
+	out := make([]decimal.Decimal, len(s.Items))
+	for i, it := range s.Items {
+		out[i] = it.Value
+	}
+	return out
+}
+
 // generated splits total into n installments every interval months from first, the
 // rounding difference on the last one (domain.Schedule).
 func (f *fields) generated(total decimal.Decimal, n int, first time.Time, interval int) schedule {

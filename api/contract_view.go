@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"billing/db"
 	"billing/db/dbgen"
 
 	"github.com/google/uuid"
@@ -11,25 +12,26 @@ import (
 )
 
 type contractView struct {
-	ID               uuid.UUID  `json:"id"`
-	ClientID         uuid.UUID  `json:"client_id"`
-	TemplateID       *uuid.UUID `json:"template_id"`
-	Description      *string    `json:"description"`
-	BillingType      string     `json:"billing_type"`
-	TotalAmount      string     `json:"total_amount"`
-	InstallmentCount int32      `json:"installment_count"`
-	IntervalMonths   int32      `json:"interval_months"`
-	FirstDueDate     string     `json:"first_due_date"`
-	Status           string     `json:"status"`
-	WorkflowID       *string    `json:"workflow_id"`
-	LastError        *string    `json:"last_error"`
-	CreatedBy        uuid.UUID  `json:"created_by"`
-	ActivatedAt      *time.Time `json:"activated_at"`
-	CompletedAt      *time.Time `json:"completed_at"`
-	CancelledAt      *time.Time `json:"cancelled_at"`
-	CancelReason     *string    `json:"cancel_reason"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
+	ID               uuid.UUID       `json:"id"`
+	ClientID         uuid.UUID       `json:"client_id"`
+	TemplateID       *uuid.UUID      `json:"template_id"`
+	Description      *string         `json:"description"`
+	BillingType      string          `json:"billing_type"`
+	TotalAmount      string          `json:"total_amount"`
+	InstallmentCount int32           `json:"installment_count"`
+	IntervalMonths   int32           `json:"interval_months"`
+	FirstDueDate     string          `json:"first_due_date"`
+	Status           string          `json:"status"`
+	WorkflowID       *string         `json:"workflow_id"`
+	LastError        *string         `json:"last_error"`
+	CreatedBy        uuid.UUID       `json:"created_by"`
+	ActivatedAt      *time.Time      `json:"activated_at"`
+	CompletedAt      *time.Time      `json:"completed_at"`
+	CancelledAt      *time.Time      `json:"cancelled_at"`
+	CancelReason     *string         `json:"cancel_reason"`
+	ChargeTerms      chargeTermsView `json:"charge_terms"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 func viewContract(c dbgen.Contract) contractView {
@@ -38,7 +40,7 @@ func viewContract(c dbgen.Contract) contractView {
 		TotalAmount: formatMoney(c.TotalAmount), InstallmentCount: c.InstallmentCount, IntervalMonths: c.IntervalMonths,
 		FirstDueDate: formatDate(c.FirstDueDate), Status: c.Status, WorkflowID: c.WorkflowID, LastError: c.LastError,
 		CreatedBy: c.CreatedBy, ActivatedAt: c.ActivatedAt, CompletedAt: c.CompletedAt, CancelledAt: c.CancelledAt,
-		CancelReason: c.CancelReason, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		CancelReason: c.CancelReason, ChargeTerms: viewChargeTerms(db.ContractChargeTerms(c)), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
 
@@ -61,6 +63,8 @@ type installmentView struct {
 	Charge       *chargeView  `json:"charge"`
 	Payment      *paymentView `json:"payment"`
 	SplitEntries []entryView  `json:"split_entries"`
+	// Only with ?include=payment_instructions, on installments that can be paid.
+	PaymentInstructions *paymentInstructionsView `json:"payment_instructions,omitempty"`
 }
 
 type chargeView struct {
@@ -197,7 +201,7 @@ func contractDetailOf(ctx context.Context, q *dbgen.Queries, c dbgen.Contract) (
 			es = []entryView{}
 		}
 		d.Installments[i] = installmentView{in.ID, in.Number, formatMoney(in.Value), formatDate(in.DueDate), in.Status,
-			in.PaidAt, chargeOf[in.ID], paymentOf[in.ID], es}
+			in.PaidAt, chargeOf[in.ID], paymentOf[in.ID], es, nil}
 		switch in.Status {
 		case "scheduled", "open", "overdue":
 			outstanding = outstanding.Add(in.Value)

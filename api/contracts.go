@@ -21,7 +21,7 @@ import (
 //     installment count, billing type, interval and split rules are copied from it), or
 //   - from scratch: client_id, billing_type, split_rules and either total_amount with
 //     installment_count and first_due_date (and interval_months, default 1), or explicit
-//     installments [{value, due_date}] whose sum is the total.
+//     installments [{value, due_date}] whose sum is the total; charge_terms are optional.
 type contractInput struct {
 	ClientID         string             `json:"client_id"`
 	TemplateID       *string            `json:"template_id"`
@@ -33,11 +33,13 @@ type contractInput struct {
 	FirstDueDate     string             `json:"first_due_date"`
 	Installments     []installmentInput `json:"installments"`
 	SplitRules       []ruleInput        `json:"split_rules"`
+	ChargeTerms      *chargeTermsInput  `json:"charge_terms"`
 }
 
 // contractPatch edits a draft. Schedule: `installments` replaces it (the total becomes
 // their sum); otherwise any of total_amount, installment_count, interval_months,
-// first_due_date regenerates it from the merged values. split_rules replaces the rules.
+// first_due_date regenerates it from the merged values. split_rules replaces the rules,
+// charge_terms all the terms.
 type contractPatch struct {
 	Description      opt[string]             `json:"description"`
 	BillingType      opt[string]             `json:"billing_type"`
@@ -47,6 +49,7 @@ type contractPatch struct {
 	FirstDueDate     opt[string]             `json:"first_due_date"`
 	Installments     opt[[]installmentInput] `json:"installments"`
 	SplitRules       opt[[]ruleInput]        `json:"split_rules"`
+	ChargeTerms      opt[chargeTermsInput]   `json:"charge_terms"`
 }
 
 // contractRefs resolves the client (and template) a new contract names: they must be
@@ -108,6 +111,7 @@ func (s *Server) createContract(c *gin.Context) {
 		var billingType string
 		var sched schedule
 		var rules []domain.SplitRule
+		var terms domain.ChargeTerms
 		if in.TemplateID != nil {
 			for _, field := range []struct {
 				name  string
@@ -115,6 +119,7 @@ func (s *Server) createContract(c *gin.Context) {
 			}{
 				{"billing_type", in.BillingType != nil}, {"installment_count", in.InstallmentCount != nil},
 				{"interval_months", in.IntervalMonths != nil}, {"installments", in.Installments != nil}, {"split_rules", in.SplitRules != nil},
+				{"charge_terms", in.ChargeTerms != nil},
 			} {
 				if field.given {
 					f.add(field.name, "comes from the template; edit the draft afterwards to change it")
@@ -130,6 +135,7 @@ func (s *Server) createContract(c *gin.Context) {
 					return result{}, err
 				}
 				rules = db.TemplateSplitRules(stored)
+				terms = db.TemplateChargeTerms(*tmpl)
 			}
 		} else {
 			if in.BillingType == nil {
@@ -141,7 +147,9 @@ func (s *Server) createContract(c *gin.Context) {
 			if rules, err = f.splitRules(ctx, t.Queries, t.actor.AccountID, in.SplitRules); err != nil {
 				return result{}, err
 			}
+			terms = f.chargeTerms(in.ChargeTerms)
 		}
+		f.installmentTerms(terms, sched.values())
 		if err := f.err(); err != nil {
 			return result{}, err
 		}
@@ -164,9 +172,14 @@ func (s *Server) createContract(c *gin.Context) {
 		if err := insertContractRules(ctx, t, row.ID, rules); err != nil {
 			return result{}, err
 		}
+		if !terms.IsZero() {
+			if row, err = setContractTerms(ctx, t, row.ID, terms); err != nil {
+				return result{}, err
+			}
+		}
 		if err := t.audit(ctx, "contract.created", "contract", row.ID, &row.ID, map[string]any{
 			"template_id": params.TemplateID, "total_amount": formatMoney(row.TotalAmount),
-			"installment_count": row.InstallmentCount, "billing_type": row.BillingType,
+			"installment_count": row.InstallmentCount, "billing_type": row.BillingType, "charge_terms": viewChargeTerms(terms),
 		}); err != nil {
 			return result{}, err
 		}
@@ -227,9 +240,20 @@ func (s *Server) listContracts(c *gin.Context) {
 	s.reply(c, ok(pageOf(p, rows, func(r dbgen.Contract) (time.Time, uuid.UUID) { return r.CreatedAt, r.ID }, viewContract)), err)
 }
 
+// getContract answers GET /v1/contracts/{id}; ?include=payment_instructions adds
+// what a payer needs to each installment that can be paid (payment_instructions.go).
 func (s *Server) getContract(c *gin.Context) {
 	id, err := pathID(c, "id", "contract")
 	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var f fields
+	instructions := false
+	if include, given := c.GetQuery("include"); given {
+		instructions = f.oneOf("include", include, "payment_instructions") == "payment_instructions"
+	}
+	if err := f.err(); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -241,6 +265,9 @@ func (s *Server) getContract(c *gin.Context) {
 		return
 	}
 	view, err := contractDetailOf(ctx, q, row)
+	if err == nil && instructions {
+		err = s.addPaymentInstructions(ctx, q, row, &view)
+	}
 	s.reply(c, ok(view), err)
 }
 
@@ -283,6 +310,20 @@ func (s *Server) updateContract(c *gin.Context) {
 				return result{}, err
 			}
 		}
+		terms := db.ContractChargeTerms(cur)
+		if in.ChargeTerms.Set {
+			terms = domain.ChargeTerms{}
+			if !in.ChargeTerms.Null {
+				terms = f.chargeTerms(&in.ChargeTerms.V)
+			}
+		}
+		if (in.ChargeTerms.Set || replaced) && !terms.IsZero() && f.ok() {
+			values, err := draftValues(ctx, t, cur, sched, replaced)
+			if err != nil {
+				return result{}, err
+			}
+			f.installmentTerms(terms, values)
+		}
 		if err := f.err(); err != nil {
 			return result{}, err
 		}
@@ -310,14 +351,34 @@ func (s *Server) updateContract(c *gin.Context) {
 				return result{}, err
 			}
 		}
+		if in.ChargeTerms.Set {
+			if row, err = setContractTerms(ctx, t, row.ID, terms); err != nil {
+				return result{}, err
+			}
+		}
 		if err := t.audit(ctx, "contract.updated", "contract", row.ID, &row.ID, map[string]any{
 			"fields": patchedFields(in), "total_amount": formatMoney(row.TotalAmount), "installment_count": row.InstallmentCount,
+			"charge_terms": viewChargeTerms(terms),
 		}); err != nil {
 			return result{}, err
 		}
 		view, err := contractDetailOf(ctx, t.Queries, row)
 		return ok(view), err
 	})
+}
+
+// draftValues are the installment values a draft will have after a PATCH: the new
+// schedule's, or the stored ones when it keeps its schedule.
+func draftValues(ctx context.Context, t *txn, cur dbgen.Contract, sched schedule, replaced bool) ([]decimal.Decimal, error) {
+	if replaced {
+		return sched.values(), nil
+	}
+	rows, err := t.ListInstallments(ctx, dbgen.ListInstallmentsParams{AccountID: cur.AccountID, ContractID: cur.ID})
+	values := make([]decimal.Decimal, len(rows))
+	for i, r := range rows {
+		values[i] = r.Value
+	}
+	return values, err
 }
 
 // patchedSchedule resolves the schedule a PATCH asks for; replaced is false when it

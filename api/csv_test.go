@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,4 +142,51 @@ func assertNoFormula(t *testing.T, cell string) {
 			return
 		}
 	}
+}
+
+// The excel-br dialect opens cleanly in a spreadsheet set to Portuguese (Brazil):
+// one BOM, then UTF-8 that keeps accents, semicolons between cells, amounts with a
+// decimal comma and no thousands mark (1234,50; -5,00 for a reversal), which such a
+// spreadsheet reads as numbers, and ISO dates, which it reads as dates.
+func TestPayoutReportExcelBROpensCleanly(t *testing.T) {
+	e := newAPIEnv(t)
+	s := e.setUpSplits(t)
+	const name = "Franquia São João & Cia. Ltda"
+	e.must(t, http.StatusOK, s.Token, "PATCH", "/v1/payees/"+s.bankPayee, map[string]any{"name": name})
+	fr := mustUUID(t, s.bankPayee)
+	big := e.paidInstallment(t, s.AccountID, mustUUID(t, s.contract), 3, "1234.50", "1234.50",
+		seedEntry{&fr, pos(4), "remainder", "1234.50", "pending"})[0]
+	var reversal uuid.UUID
+	require.NoError(t, e.pool.QueryRow(t.Context(), `INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id,
+		rule_position, kind, amount, status, reverses_entry_id, occurred_on)
+		SELECT account_id, payment_id, contract_id, payee_id, rule_position, kind, -amount, 'reversed', id, '2026-07-25'
+		FROM split_entries WHERE id = $1 RETURNING id`, s.frFixed1).Scan(&reversal))
+
+	r := e.call(t, s.Token, "GET", "/v1/payouts/report?format=csv&dialect=excel-br&payee_id="+s.bankPayee, nil)
+	require.Equal(t, http.StatusOK, r.Code, r.String())
+	assert.Equal(t, `attachment; filename="payout-report.csv"`, r.Header.Get("Content-Disposition"))
+	require.True(t, bytes.HasPrefix(r.Body, []byte("\uFEFF")), "a UTF-8 BOM first")
+	body := bytes.TrimPrefix(r.Body, []byte("\uFEFF"))
+	assert.False(t, bytes.Contains(body, []byte("\uFEFF")), "one BOM only")
+	assert.True(t, utf8.Valid(body))
+	reader := csv.NewReader(bytes.NewReader(body))
+	reader.Comma = ';'
+	rows, err := reader.ReadAll()
+	require.NoError(t, err)
+	amountCell := regexp.MustCompile(`^-?[0-9]+,[0-9]{2}$`)
+	byEntry := map[string][]string{}
+	for _, row := range rows[1:] {
+		require.Len(t, row, len(reportCSVHeader))
+		if row[0] != "total" {
+			assert.Equal(t, name, row[2], "the name as written, accents and all")
+		}
+		assert.Regexp(t, amountCell, row[9], "an amount a pt-BR spreadsheet reads as a number")
+		if row[0] == "entry" {
+			assert.Regexp(t, `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, row[8])
+			byEntry[row[3]] = row
+		}
+	}
+	assert.Equal(t, "1234,50", byEntry[big.String()][9])
+	assert.Equal(t, "-5,00", byEntry[reversal.String()][9])
+	assert.Equal(t, "5,00", byEntry[s.frFixed1.String()][9])
 }

@@ -127,7 +127,8 @@ func (e *apiEnv) counts(t *testing.T) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"asaas_settings", "clients", "payees", "templates", "template_split_rules", "contracts",
-		"installments", "contract_split_rules", "charges", "payments", "split_entries", "payouts", "audit_events", "idempotency_keys", "payment_links"} {
+		"installments", "contract_split_rules", "charges", "payments", "split_entries", "payouts", "audit_events", "idempotency_keys", "payment_links",
+		"voided_payout_entries", "charge_payment_instructions"} {
 		var n int
 		require.NoError(t, e.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n))
 		out[table] = n

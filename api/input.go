@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,14 +20,17 @@ type opt[T any] struct {
 	V         T
 }
 
-// UnmarshalJSON is only called when the member is present.
+// UnmarshalJSON is only called when the member is present. It decodes as strictly
+// as decodeJSON (no unknown members): json.Unmarshal here would drop them silently.
 func (o *opt[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.V)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(&o.V)
 }
 
 // fields collects the validation errors of one request, so the client sees them all.

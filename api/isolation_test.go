@@ -94,6 +94,7 @@ func TestAnotherAccountSeesNothingOnAnyRoute(t *testing.T) {
 		"POST /v1/contracts/{id}/cancel":                     map[string]any{"reason": "hijack"},
 		"PATCH /v1/contracts/{id}/installments/{n}":          map[string]any{"value": "1.00"},
 		"POST /v1/contracts/{id}/installments/{n}/reissue":   map[string]any{},
+		"POST /v1/payouts/{id}/void":                         map[string]any{"reason": "hijack"},
 	}
 	// Routes without an id in the path: what the other account sends, and the answer.
 	collection := map[string]struct {

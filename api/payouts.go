@@ -14,6 +14,8 @@ import (
 
 const maxPayoutEntries = 1000
 
+// payoutView is a payout with the entries it paid; a voided payout lists the
+// entries it had paid, as they are now (pending again, or paid by another payout).
 type payoutView struct {
 	ID         uuid.UUID   `json:"id"`
 	PayeeID    uuid.UUID   `json:"payee_id"`
@@ -23,16 +25,57 @@ type payoutView struct {
 	Amount     string      `json:"amount"`
 	RecordedBy uuid.UUID   `json:"recorded_by"`
 	CreatedAt  time.Time   `json:"created_at"`
+	Status     string      `json:"status"` // recorded | voided
+	VoidedAt   *time.Time  `json:"voided_at"`
+	VoidedBy   *uuid.UUID  `json:"voided_by"`
+	VoidReason *string     `json:"void_reason"`
 	Entries    []entryView `json:"entries"`
 }
 
 func viewPayout(p dbgen.Payout, entries []dbgen.SplitEntry) payoutView {
+	status := "recorded"
+	if p.VoidedAt != nil {
+		status = "voided"
+	}
 	v := payoutView{p.ID, p.PayeeID, formatDate(p.PaidOn), p.Method, p.Reference, formatMoney(p.Amount), p.RecordedBy, p.CreatedAt,
-		make([]entryView, len(entries))}
+		status, p.VoidedAt, p.VoidedBy, p.VoidReason, make([]entryView, len(entries))}
 	for i, e := range entries {
 		v.Entries[i] = viewEntry(e)
 	}
 	return v
+}
+
+// payoutEntries are the entries of each payout, by payout id: those it paid, or
+// for a voided payout those it had paid.
+func payoutEntries(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, payouts []dbgen.Payout) (map[uuid.UUID][]dbgen.SplitEntry, error) {
+	var live, voided []uuid.UUID
+	for _, p := range payouts {
+		if p.VoidedAt != nil {
+			voided = append(voided, p.ID)
+		} else {
+			live = append(live, p.ID)
+		}
+	}
+	out := map[uuid.UUID][]dbgen.SplitEntry{}
+	if len(live) > 0 {
+		rows, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: accountID, PayoutIds: live})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range rows {
+			out[*e.PayoutID] = append(out[*e.PayoutID], e)
+		}
+	}
+	if len(voided) > 0 {
+		rows, err := q.ListVoidedPayoutEntries(ctx, dbgen.ListVoidedPayoutEntriesParams{AccountID: accountID, PayoutIds: voided})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.VoidedPayoutID] = append(out[r.VoidedPayoutID], r.SplitEntry)
+		}
+	}
+	return out, nil
 }
 
 // payoutInput records one payout for pending entries of one payee, all or nothing.
@@ -84,7 +127,7 @@ func (s *Server) createPayout(c *gin.Context) {
 		if n != int64(len(ids)) { // cannot happen under the row locks; never record a partial payout
 			return result{}, fmt.Errorf("payout %s: paid %d of %d entries", payout.ID, n, len(ids))
 		}
-		if err := auditPayout(ctx, t, payout, locked); err != nil {
+		if err := auditPayoutEntries(ctx, t, "payout.recorded", payout, locked, nil); err != nil {
 			return result{}, err
 		}
 		entries, err := t.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: t.actor.AccountID, PayoutIds: []uuid.UUID{payout.ID}})
@@ -169,9 +212,10 @@ func unpayable(e dbgen.SplitEntry) string {
 	return ""
 }
 
-// auditPayout writes one payout.recorded event per contract the entries come from, so
-// each contract's trail shows the payouts of its splits.
-func auditPayout(ctx context.Context, t *txn, p dbgen.Payout, entries []dbgen.SplitEntry) error {
+// auditPayoutEntries writes one event (payout.recorded, payout.voided) per contract the
+// entries come from, so each contract's trail shows the payouts of its splits; extra
+// goes into every event's data.
+func auditPayoutEntries(ctx context.Context, t *txn, action string, p dbgen.Payout, entries []dbgen.SplitEntry, extra map[string]any) error {
 	type share struct {
 		ids    []uuid.UUID
 		amount decimal.Decimal
@@ -190,10 +234,14 @@ func auditPayout(ctx context.Context, t *txn, p dbgen.Payout, entries []dbgen.Sp
 	}
 	for _, contractID := range order {
 		sh := byContract[contractID]
-		if err := t.audit(ctx, "payout.recorded", "payout", p.ID, &contractID, map[string]any{
+		data := map[string]any{
 			"payee_id": p.PayeeID, "method": p.Method, "paid_on": formatDate(p.PaidOn), "payout_amount": formatMoney(p.Amount),
 			"entry_ids": sh.ids, "amount": formatMoney(sh.amount),
-		}); err != nil {
+		}
+		for k, v := range extra {
+			data[k] = v
+		}
+		if err := t.audit(ctx, action, "payout", p.ID, &contractID, data); err != nil {
 			return err
 		}
 	}
@@ -219,15 +267,7 @@ func (s *Server) listPayouts(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	ids := make([]uuid.UUID, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	entries, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: params.AccountID, PayoutIds: ids})
-	byPayout := map[uuid.UUID][]dbgen.SplitEntry{}
-	for _, e := range entries {
-		byPayout[*e.PayoutID] = append(byPayout[*e.PayoutID], e)
-	}
+	byPayout, err := payoutEntries(ctx, q, params.AccountID, rows)
 	s.reply(c, ok(pageOf(p, rows, func(r dbgen.Payout) (time.Time, uuid.UUID) { return r.CreatedAt, r.ID },
 		func(r dbgen.Payout) payoutView { return viewPayout(r, byPayout[r.ID]) })), err)
 }
@@ -245,6 +285,6 @@ func (s *Server) getPayout(c *gin.Context) {
 		s.writeError(c, notFoundIf(err, "payout"))
 		return
 	}
-	entries, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: accountID, PayoutIds: []uuid.UUID{id}})
-	s.reply(c, ok(viewPayout(row, entries)), err)
+	entries, err := payoutEntries(ctx, q, accountID, []dbgen.Payout{row})
+	s.reply(c, ok(viewPayout(row, entries[id])), err)
 }

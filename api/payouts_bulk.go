@@ -65,7 +65,7 @@ func (s *Server) createBulkPayout(c *gin.Context) {
 			if n != int64(len(g.ids)) { // cannot happen under the row locks; never record a partial payout
 				return result{}, fmt.Errorf("payout %s: paid %d of %d entries", payout.ID, n, len(g.ids))
 			}
-			if err := auditPayout(ctx, t, payout, g.entries); err != nil {
+			if err := auditPayoutEntries(ctx, t, "payout.recorded", payout, g.entries, nil); err != nil {
 				return result{}, err
 			}
 			entries, err := t.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: t.actor.AccountID, PayoutIds: []uuid.UUID{payout.ID}})

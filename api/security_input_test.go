@@ -93,9 +93,21 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 	payee := body("name", "Ana", "person_type", "person", "cpf_cnpj", "52998224725", "asaas_wallet_id", uuid.NewString(),
 		"pix_key", "ana@example.com", "pix_key_type", "EMAIL", "bank_code", "341", "agency", "1234", "account", "567890",
 		"account_digit", "1", "account_type", "CHECKING")
+	// charge_terms, built afresh for every body (a test writes into the body it gets).
+	withTerms := func(percentage bool, b func(*testing.T) map[string]any) func(*testing.T) map[string]any {
+		return func(t *testing.T) map[string]any {
+			m := b(t)
+			m["charge_terms"] = map[string]any{"fine_percent": "2", "interest_percent_per_month": "1",
+				"discount": map[string]any{"kind": "fixed", "amount": "1.00", "days_before_due": 2}}
+			if percentage {
+				m["charge_terms"] = map[string]any{"discount": map[string]any{"kind": "percentage", "percent": "5"}}
+			}
+			return m
+		}
+	}
 	template := []func(t *testing.T) map[string]any{
-		body("name", "T", "description", "d", "installment_count", 3, "billing_type", "PIX", "interval_months", 1, "split_rules", pct),
-		body("name", "T", "installment_count", 3, "billing_type", "PIX", "split_rules", fixed),
+		withTerms(false, body("name", "T", "description", "d", "installment_count", 3, "billing_type", "PIX", "interval_months", 1, "split_rules", pct)),
+		withTerms(true, body("name", "T", "installment_count", 3, "billing_type", "PIX", "split_rules", fixed)),
 	}
 	return map[string]writeRoute{
 		"PUT /v1/settings/asaas": {bodies: []func(*testing.T) map[string]any{
@@ -109,15 +121,15 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 		"PATCH /v1/templates/{id}": {bodies: template},
 		"POST /v1/contracts": {bodies: []func(*testing.T) map[string]any{
 			body("template_id", s.template, "client_id", s.client, "total_amount", "300.00", "first_due_date", due, "description", "d"),
-			body("client_id", s.client, "billing_type", "PIX", "total_amount", "300.00", "installment_count", 3,
-				"first_due_date", due, "split_rules", pct),
-			body("client_id", s.client, "billing_type", "PIX", "installments", func() map[string]any {
+			withTerms(false, body("client_id", s.client, "billing_type", "PIX", "total_amount", "300.00", "installment_count", 3,
+				"first_due_date", due, "split_rules", pct)),
+			withTerms(true, body("client_id", s.client, "billing_type", "PIX", "installments", func() map[string]any {
 				return map[string]any{"value": "100.00", "due_date": due}
-			}, "split_rules", fixed),
+			}, "split_rules", fixed)),
 		}},
 		"PATCH /v1/contracts/{id}": {bodies: []func(*testing.T) map[string]any{
-			body("description", "d", "billing_type", "PIX", "total_amount", "300.00", "first_due_date", due, "split_rules", pct),
-			body("installments", func() map[string]any { return map[string]any{"value": "100.00", "due_date": due} }, "split_rules", fixed),
+			withTerms(false, body("description", "d", "billing_type", "PIX", "total_amount", "300.00", "first_due_date", due, "split_rules", pct)),
+			withTerms(true, body("installments", func() map[string]any { return map[string]any{"value": "100.00", "due_date": due} }, "split_rules", fixed)),
 		}},
 		"POST /v1/contracts/{id}/installments/{n}/mark-paid": {bodies: []func(*testing.T) map[string]any{
 			body("amount", "29.16", "paid_on", today)}},
@@ -142,6 +154,13 @@ func (s *securityEnv) writeRoutes() map[string]writeRoute {
 			v, ok := getPath(r.obj(t), "payouts[0]."+field)
 			text, isText := v.(string)
 			return text, ok && isText
+		}},
+		"POST /v1/payouts/{id}/void": {bodies: []func(*testing.T) map[string]any{func(t *testing.T) map[string]any {
+			s.payout = s.freshPayout(t) // a payout voids once: each request gets its own
+			return map[string]any{"reason": "pago em duplicidade"}
+		}}, stored: func(t *testing.T, field string, r resp) (string, bool) {
+			v, ok := r.obj(t)["void_reason"].(string)
+			return v, ok && field == "reason"
 		}},
 		"POST /v1/split-rules/preview": {bodies: []func(*testing.T) map[string]any{
 			body("split_rules", pct, "amount", "100.00", "net_amount", "98.01", "origin", "gateway"),
@@ -174,6 +193,12 @@ func (s *securityEnv) storedCancelReason(t *testing.T, _ string, _ resp) (string
 	reason, ok := strings.CutPrefix(last, "cancel ")
 	require.True(t, ok, last)
 	return strings.TrimSuffix(reason, " "+s.contract), true
+}
+
+// freshPayout records a payout of a pending entry and returns its id.
+func (s *securityEnv) freshPayout(t *testing.T) string {
+	return s.must(t, http.StatusCreated, s.Token, "POST", "/v1/payouts", map[string]any{
+		"entry_ids": []any{s.pendingEntry(t)}, "paid_on": time.Now().UTC().Format(dateLayout), "method": "PIX"})["id"].(string)
 }
 
 // pendingEntry is a split entry waiting for a payout: the last one made, or a new

@@ -132,6 +132,7 @@ func (s *Server) routesV1(v1 *gin.RouterGroup) {
 	v1.POST("/payouts/bulk", s.createBulkPayout)
 	v1.GET("/payouts", s.listPayouts)
 	v1.GET("/payouts/:id", s.getPayout)
+	v1.POST("/payouts/:id/void", s.voidPayout)
 
 	v1.GET("/audit-events", s.listAuditEvents)
 

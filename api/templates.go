@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"billing/db"
 	"billing/db/dbgen"
 	"billing/domain"
 
@@ -12,39 +13,42 @@ import (
 )
 
 type templateView struct {
-	ID               uuid.UUID  `json:"id"`
-	Name             string     `json:"name"`
-	Description      *string    `json:"description"`
-	InstallmentCount int32      `json:"installment_count"`
-	BillingType      string     `json:"billing_type"`
-	IntervalMonths   int32      `json:"interval_months"`
-	SplitRules       []ruleView `json:"split_rules"`
-	ArchivedAt       *time.Time `json:"archived_at"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
+	ID               uuid.UUID       `json:"id"`
+	Name             string          `json:"name"`
+	Description      *string         `json:"description"`
+	InstallmentCount int32           `json:"installment_count"`
+	BillingType      string          `json:"billing_type"`
+	IntervalMonths   int32           `json:"interval_months"`
+	SplitRules       []ruleView      `json:"split_rules"`
+	ChargeTerms      chargeTermsView `json:"charge_terms"`
+	ArchivedAt       *time.Time      `json:"archived_at"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 func viewTemplate(t dbgen.Template, rules []dbgen.TemplateSplitRule) templateView {
 	return templateView{t.ID, t.Name, t.Description, t.InstallmentCount, t.BillingType, t.IntervalMonths,
-		viewTemplateRules(rules), t.ArchivedAt, t.CreatedAt, t.UpdatedAt}
+		viewTemplateRules(rules), viewChargeTerms(db.TemplateChargeTerms(t)), t.ArchivedAt, t.CreatedAt, t.UpdatedAt}
 }
 
 type templateInput struct {
-	Name             string      `json:"name"`
-	Description      *string     `json:"description"`
-	InstallmentCount *int        `json:"installment_count"`
-	BillingType      string      `json:"billing_type"`
-	IntervalMonths   *int        `json:"interval_months"`
-	SplitRules       []ruleInput `json:"split_rules"`
+	Name             string            `json:"name"`
+	Description      *string           `json:"description"`
+	InstallmentCount *int              `json:"installment_count"`
+	BillingType      string            `json:"billing_type"`
+	IntervalMonths   *int              `json:"interval_months"`
+	SplitRules       []ruleInput       `json:"split_rules"`
+	ChargeTerms      *chargeTermsInput `json:"charge_terms"`
 }
 
 type templatePatch struct {
-	Name             opt[string]      `json:"name"`
-	Description      opt[string]      `json:"description"`
-	InstallmentCount opt[int]         `json:"installment_count"`
-	BillingType      opt[string]      `json:"billing_type"`
-	IntervalMonths   opt[int]         `json:"interval_months"`
-	SplitRules       opt[[]ruleInput] `json:"split_rules"`
+	Name             opt[string]           `json:"name"`
+	Description      opt[string]           `json:"description"`
+	InstallmentCount opt[int]              `json:"installment_count"`
+	BillingType      opt[string]           `json:"billing_type"`
+	IntervalMonths   opt[int]              `json:"interval_months"`
+	SplitRules       opt[[]ruleInput]      `json:"split_rules"`
+	ChargeTerms      opt[chargeTermsInput] `json:"charge_terms"`
 }
 
 func templateRules(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, ids ...uuid.UUID) (map[uuid.UUID][]dbgen.TemplateSplitRule, error) {
@@ -80,12 +84,18 @@ func (s *Server) createTemplate(c *gin.Context) {
 		if err != nil {
 			return result{}, err
 		}
+		terms := f.chargeTerms(in.ChargeTerms)
 		if err := f.err(); err != nil {
 			return result{}, err
 		}
 		row, err := t.CreateTemplate(ctx, params)
 		if err != nil {
 			return result{}, err
+		}
+		if !terms.IsZero() {
+			if row, err = setTemplateTerms(ctx, t, row.ID, terms); err != nil {
+				return result{}, err
+			}
 		}
 		if err := insertTemplateRules(ctx, t, row.ID, rules); err != nil {
 			return result{}, err
@@ -180,12 +190,21 @@ func (s *Server) updateTemplate(c *gin.Context) {
 				return result{}, err
 			}
 		}
+		var terms domain.ChargeTerms
+		if in.ChargeTerms.Set && !in.ChargeTerms.Null {
+			terms = f.chargeTerms(&in.ChargeTerms.V)
+		}
 		if err := f.err(); err != nil {
 			return result{}, err
 		}
 		row, err := t.UpdateTemplate(ctx, params)
 		if err != nil {
 			return result{}, err
+		}
+		if in.ChargeTerms.Set {
+			if row, err = setTemplateTerms(ctx, t, row.ID, terms); err != nil {
+				return result{}, err
+			}
 		}
 		if in.SplitRules.Set {
 			if err := t.DeleteTemplateSplitRules(ctx, dbgen.DeleteTemplateSplitRulesParams{AccountID: row.AccountID, TemplateID: row.ID}); err != nil {

@@ -84,6 +84,42 @@ func (e BulkPayoutInputMethod) Valid() bool {
 	}
 }
 
+// Defines values for ChargeTermsDiscountKind.
+const (
+	ChargeTermsDiscountKindFixed      ChargeTermsDiscountKind = "fixed"
+	ChargeTermsDiscountKindPercentage ChargeTermsDiscountKind = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the ChargeTermsDiscountKind enum.
+func (e ChargeTermsDiscountKind) Valid() bool {
+	switch e {
+	case ChargeTermsDiscountKindFixed:
+		return true
+	case ChargeTermsDiscountKindPercentage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChargeTermsInputDiscountKind.
+const (
+	ChargeTermsInputDiscountKindFixed      ChargeTermsInputDiscountKind = "fixed"
+	ChargeTermsInputDiscountKindPercentage ChargeTermsInputDiscountKind = "percentage"
+)
+
+// Valid indicates whether the value is a known member of the ChargeTermsInputDiscountKind enum.
+func (e ChargeTermsInputDiscountKind) Valid() bool {
+	switch e {
+	case ChargeTermsInputDiscountKindFixed:
+		return true
+	case ChargeTermsInputDiscountKindPercentage:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ContractActionInProgressInProgress.
 const (
 	ContractActionInProgressInProgressTrue ContractActionInProgressInProgress = true
@@ -516,6 +552,24 @@ func (e PaymentStatus) Valid() bool {
 	}
 }
 
+// Defines values for PaymentInstructionsUnavailablePart.
+const (
+	PaymentInstructionsUnavailablePartBoleto PaymentInstructionsUnavailablePart = "boleto"
+	PaymentInstructionsUnavailablePartPix    PaymentInstructionsUnavailablePart = "pix"
+)
+
+// Valid indicates whether the value is a known member of the PaymentInstructionsUnavailablePart enum.
+func (e PaymentInstructionsUnavailablePart) Valid() bool {
+	switch e {
+	case PaymentInstructionsUnavailablePartBoleto:
+		return true
+	case PaymentInstructionsUnavailablePartPix:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentLinkInputSubscriptionCycle.
 const (
 	PaymentLinkInputSubscriptionCycleBIMONTHLY    PaymentLinkInputSubscriptionCycle = "BIMONTHLY"
@@ -564,6 +618,24 @@ func (e PayoutMethod) Valid() bool {
 	case PayoutMethodPIX:
 		return true
 	case PayoutMethodTED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PayoutStatus.
+const (
+	PayoutStatusRecorded PayoutStatus = "recorded"
+	PayoutStatusVoided   PayoutStatus = "voided"
+)
+
+// Valid indicates whether the value is a known member of the PayoutStatus enum.
+func (e PayoutStatus) Valid() bool {
+	switch e {
+	case PayoutStatusRecorded:
+		return true
+	case PayoutStatusVoided:
 		return true
 	default:
 		return false
@@ -999,6 +1071,21 @@ func (e ListClientsParamsArchived) Valid() bool {
 	}
 }
 
+// Defines values for GetContractParamsInclude.
+const (
+	GetContractParamsIncludePaymentInstructions GetContractParamsInclude = "payment_instructions"
+)
+
+// Valid indicates whether the value is a known member of the GetContractParamsInclude enum.
+func (e GetContractParamsInclude) Valid() bool {
+	switch e {
+	case GetContractParamsIncludePaymentInstructions:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListPayeesParamsArchived.
 const (
 	ListPayeesParamsArchivedAll   ListPayeesParamsArchived = "all"
@@ -1206,6 +1293,69 @@ type Charge struct {
 	Value Money `json:"value"`
 }
 
+// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+// per day); paid on or before the discount's limit date (the due date minus
+// days_before_due), it takes the discount off. The payment then records what was
+// actually paid, and its split entries sum to that amount.
+type ChargeTerms struct {
+	Discount *struct {
+		// Amount fixed: the amount off each installment.
+		Amount *NullableMoney `json:"amount"`
+
+		// DaysBeforeDue Valid until this many days before the due date (0: up to the due date).
+		DaysBeforeDue int                     `json:"days_before_due"`
+		Kind          ChargeTermsDiscountKind `json:"kind"`
+
+		// Percent percentage: the % off each installment's value.
+		Percent *string `json:"percent"`
+	} `json:"discount"`
+
+	// FinePercent % of the installment's value, charged once when paid late; 0.00 = none.
+	FinePercent string `json:"fine_percent"`
+
+	// InterestPercentPerMonth % of the value per month late, pro rata per day; 0.00 = none.
+	InterestPercentPerMonth string `json:"interest_percent_per_month"`
+}
+
+// ChargeTermsDiscountKind defines model for ChargeTerms.Discount.Kind.
+type ChargeTermsDiscountKind string
+
+// ChargeTermsInput Every member is optional: a missing rate is 0, a missing or null discount is none.
+// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+// greater than 0 and less than the smallest installment) or percentage (greater
+// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+// {} removes them). At activation the fixed split rules must also fit in the
+// smallest installment after its discount.
+type ChargeTermsInput struct {
+	Discount *struct {
+		// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+		Amount        *MoneyInput                  `json:"amount,omitempty"`
+		DaysBeforeDue *int                         `json:"days_before_due,omitempty"`
+		Kind          ChargeTermsInputDiscountKind `json:"kind"`
+
+		// Percent Greater than 0, at most 100, at most 2 decimal places.
+		Percent *PercentInput `json:"percent,omitempty"`
+	} `json:"discount,omitempty"`
+
+	// FinePercent A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+	// (the number's literal text is read, never a binary float: Go clients get a
+	// json.Number).
+	FinePercent *RateInput `json:"fine_percent,omitempty"`
+
+	// InterestPercentPerMonth A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+	// (the number's literal text is read, never a binary float: Go clients get a
+	// json.Number).
+	InterestPercentPerMonth *RateInput `json:"interest_percent_per_month,omitempty"`
+}
+
+// ChargeTermsInputDiscountKind defines model for ChargeTermsInput.Discount.Kind.
+type ChargeTermsInputDiscountKind string
+
 // Client defines model for Client.
 type Client struct {
 	ArchivedAt      *time.Time      `json:"archived_at"`
@@ -1255,10 +1405,18 @@ type ConnectionTest struct {
 
 // Contract defines model for Contract.
 type Contract struct {
-	ActivatedAt      *time.Time         `json:"activated_at"`
-	BillingType      BillingType        `json:"billing_type"`
-	CancelReason     *NullableString    `json:"cancel_reason"`
-	CancelledAt      *time.Time         `json:"cancelled_at"`
+	ActivatedAt  *time.Time      `json:"activated_at"`
+	BillingType  BillingType     `json:"billing_type"`
+	CancelReason *NullableString `json:"cancel_reason"`
+	CancelledAt  *time.Time      `json:"cancelled_at"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	ClientId         openapi_types.UUID `json:"client_id"`
 	CompletedAt      *time.Time         `json:"completed_at"`
 	CreatedAt        Timestamp          `json:"created_at"`
@@ -1319,10 +1477,18 @@ type ContractActionResult struct {
 
 // ContractDetail defines model for ContractDetail.
 type ContractDetail struct {
-	ActivatedAt      *time.Time         `json:"activated_at"`
-	BillingType      BillingType        `json:"billing_type"`
-	CancelReason     *NullableString    `json:"cancel_reason"`
-	CancelledAt      *time.Time         `json:"cancelled_at"`
+	ActivatedAt  *time.Time      `json:"activated_at"`
+	BillingType  BillingType     `json:"billing_type"`
+	CancelReason *NullableString `json:"cancel_reason"`
+	CancelledAt  *time.Time      `json:"cancelled_at"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	ClientId         openapi_types.UUID `json:"client_id"`
 	CompletedAt      *time.Time         `json:"completed_at"`
 	CreatedAt        Timestamp          `json:"created_at"`
@@ -1348,13 +1514,25 @@ type ContractDetail struct {
 }
 
 // ContractInput From a template: template_id, client_id, total_amount, first_due_date (and an
-// optional description); count, billing type, interval and rules come from the
-// template. From scratch: billing_type and split_rules, plus either total_amount,
+// optional description); count, billing type, interval, rules and charge terms come
+// from the template. From scratch: billing_type and split_rules (charge_terms
+// optional), plus either total_amount,
 // installment_count and first_due_date (interval_months defaults to 1), or
 // installments. A total split into N puts the rounding difference on the last
 // installment (350.00 in 12: 11 x 29.16 and 29.24).
 type ContractInput struct {
-	BillingType      *BillingType        `json:"billing_type,omitempty"`
+	BillingType *BillingType `json:"billing_type,omitempty"`
+
+	// ChargeTerms Every member is optional: a missing rate is 0, a missing or null discount is none.
+	// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+	// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+	// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+	// greater than 0 and less than the smallest installment) or percentage (greater
+	// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+	// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+	// {} removes them). At activation the fixed split rules must also fit in the
+	// smallest installment after its discount.
+	ChargeTerms      *ChargeTermsInput   `json:"charge_terms,omitempty"`
 	ClientId         openapi_types.UUID  `json:"client_id"`
 	Description      *string             `json:"description,omitempty"`
 	FirstDueDate     *Date               `json:"first_due_date,omitempty"`
@@ -1377,6 +1555,7 @@ type ContractList struct {
 // ContractPatch defines model for ContractPatch.
 type ContractPatch struct {
 	BillingType      *BillingType        `json:"billing_type,omitempty"`
+	ChargeTerms      *ChargeTermsInput   `json:"charge_terms,omitempty"`
 	Description      *NullableString     `json:"description,omitempty"`
 	FirstDueDate     *Date               `json:"first_due_date,omitempty"`
 	InstallmentCount *int                `json:"installment_count,omitempty"`
@@ -1459,14 +1638,19 @@ type HealthStatus string
 
 // Installment defines model for Installment.
 type Installment struct {
-	Charge       *Charge            `json:"charge"`
-	DueDate      Date               `json:"due_date"`
-	Id           openapi_types.UUID `json:"id"`
-	Number       int                `json:"number"`
-	PaidAt       *time.Time         `json:"paid_at"`
-	Payment      *Payment           `json:"payment"`
-	SplitEntries []SplitEntry       `json:"split_entries"`
-	Status       InstallmentStatus  `json:"status"`
+	Charge  *Charge            `json:"charge"`
+	DueDate Date               `json:"due_date"`
+	Id      openapi_types.UUID `json:"id"`
+	Number  int                `json:"number"`
+	PaidAt  *time.Time         `json:"paid_at"`
+	Payment *Payment           `json:"payment"`
+
+	// PaymentInstructions Only with GET /v1/contracts/{id}?include=payment_instructions, on an installment
+	// that can still be paid: what its payer needs. boleto is null for a PIX charge,
+	// and boleto or pix is null when Asaas did not give it (see unavailable).
+	PaymentInstructions *PaymentInstructions `json:"payment_instructions,omitempty"`
+	SplitEntries        []SplitEntry         `json:"split_entries"`
+	Status              InstallmentStatus    `json:"status"`
 
 	// Value An amount in BRL, 2 decimal places, never negative.
 	Value Money `json:"value"`
@@ -1701,6 +1885,38 @@ type PaymentOrigin string
 // PaymentStatus undone: a cash receipt undone at Asaas (the installment is owed again); refunded: refunded in full.
 type PaymentStatus string
 
+// PaymentInstructions Only with GET /v1/contracts/{id}?include=payment_instructions, on an installment
+// that can still be paid: what its payer needs. boleto is null for a PIX charge,
+// and boleto or pix is null when Asaas did not give it (see unavailable).
+type PaymentInstructions struct {
+	BankSlipUrl *NullableString `json:"bank_slip_url"`
+	Boleto      *struct {
+		BarCode string `json:"bar_code"`
+
+		// IdentificationField The typeable line (linha digitável), 47 digits.
+		IdentificationField string `json:"identification_field"`
+		NossoNumero         string `json:"nosso_numero"`
+	} `json:"boleto"`
+	InvoiceUrl *NullableString `json:"invoice_url"`
+	Pix        *struct {
+		// EncodedImage The QR code as a base64 PNG.
+		EncodedImage   string `json:"encoded_image"`
+		ExpirationDate string `json:"expiration_date"`
+
+		// Payload The PIX copy-and-paste code.
+		Payload string `json:"payload"`
+	} `json:"pix"`
+
+	// Unavailable The parts Asaas did not give this time, and why; they are asked again on the next request.
+	Unavailable []struct {
+		Detail string                             `json:"detail"`
+		Part   PaymentInstructionsUnavailablePart `json:"part"`
+	} `json:"unavailable"`
+}
+
+// PaymentInstructionsUnavailablePart defines model for PaymentInstructions.Unavailable.Part.
+type PaymentInstructionsUnavailablePart string
+
 // PaymentLink defines model for PaymentLink.
 type PaymentLink struct {
 	AsaasPaymentLinkId string             `json:"asaas_payment_link_id"`
@@ -1759,8 +1975,10 @@ type PaymentLinkList struct {
 // Payout defines model for Payout.
 type Payout struct {
 	// Amount An amount in BRL, 2 decimal places, never negative.
-	Amount     Money              `json:"amount"`
-	CreatedAt  Timestamp          `json:"created_at"`
+	Amount    Money     `json:"amount"`
+	CreatedAt Timestamp `json:"created_at"`
+
+	// Entries The entries it paid; for a voided payout, those it had paid, as they are now (pending again, or paid by another payout).
 	Entries    []SplitEntry       `json:"entries"`
 	Id         openapi_types.UUID `json:"id"`
 	Method     PayoutMethod       `json:"method"`
@@ -1768,10 +1986,17 @@ type Payout struct {
 	PayeeId    openapi_types.UUID `json:"payee_id"`
 	RecordedBy openapi_types.UUID `json:"recorded_by"`
 	Reference  *NullableString    `json:"reference"`
+	Status     PayoutStatus       `json:"status"`
+	VoidReason *NullableString    `json:"void_reason"`
+	VoidedAt   *time.Time         `json:"voided_at"`
+	VoidedBy   *NullableUUID      `json:"voided_by"`
 }
 
 // PayoutMethod defines model for Payout.Method.
 type PayoutMethod string
+
+// PayoutStatus defines model for Payout.Status.
+type PayoutStatus string
 
 // PayoutInput Every entry must be pending and of the same payee, or nothing is recorded (409).
 type PayoutInput struct {
@@ -1845,6 +2070,19 @@ type Problem struct {
 	Title  string `json:"title"`
 	Type   string `json:"type"`
 }
+
+// RateInput A percentage from 0 to 10 with at most 2 decimal places, as a string or a number
+// (the number's literal text is read, never a binary float: Go clients get a
+// json.Number).
+type RateInput struct {
+	union json.RawMessage
+}
+
+// RateInput0 defines model for RateInput.0.
+type RateInput0 = string
+
+// RateInput1 defines model for RateInput.1.
+type RateInput1 = json.Number
 
 // Readiness defines model for Readiness.
 type Readiness struct {
@@ -2190,8 +2428,16 @@ type StatusTotals struct {
 
 // Template defines model for Template.
 type Template struct {
-	ArchivedAt       *time.Time         `json:"archived_at"`
-	BillingType      BillingType        `json:"billing_type"`
+	ArchivedAt  *time.Time  `json:"archived_at"`
+	BillingType BillingType `json:"billing_type"`
+
+	// ChargeTerms What every charge of the contract asks of a late payer and offers an early one,
+	// sent to Asaas with each charge (fine, interest and discount of POST /v3/payments).
+	// Paid after the due date, Asaas adds the fine (once) and the interest (pro rata
+	// per day); paid on or before the discount's limit date (the due date minus
+	// days_before_due), it takes the discount off. The payment then records what was
+	// actually paid, and its split entries sum to that amount.
+	ChargeTerms      ChargeTerms        `json:"charge_terms"`
 	CreatedAt        Timestamp          `json:"created_at"`
 	Description      *NullableString    `json:"description"`
 	Id               openapi_types.UUID `json:"id"`
@@ -2204,7 +2450,18 @@ type Template struct {
 
 // TemplateInput defines model for TemplateInput.
 type TemplateInput struct {
-	BillingType      BillingType       `json:"billing_type"`
+	BillingType BillingType `json:"billing_type"`
+
+	// ChargeTerms Every member is optional: a missing rate is 0, a missing or null discount is none.
+	// fine_percent and interest_percent_per_month are 0 to 10 with at most 2 decimal
+	// places (limits of ours: Asaas documents none; consumer contracts cap the fine
+	// at 2%, which is the merchant's to respect). A discount is fixed (an amount
+	// greater than 0 and less than the smallest installment) or percentage (greater
+	// than 0, less than 100), valid until days_before_due (0 to 365, default 0) days
+	// before each due date. On a PATCH, charge_terms replaces all the terms (null or
+	// {} removes them). At activation the fixed split rules must also fit in the
+	// smallest installment after its discount.
+	ChargeTerms      *ChargeTermsInput `json:"charge_terms,omitempty"`
 	Description      *string           `json:"description,omitempty"`
 	InstallmentCount int               `json:"installment_count"`
 	IntervalMonths   *int              `json:"interval_months,omitempty"`
@@ -2221,6 +2478,7 @@ type TemplateList struct {
 // TemplatePatch defines model for TemplatePatch.
 type TemplatePatch struct {
 	BillingType      *BillingType      `json:"billing_type,omitempty"`
+	ChargeTerms      *ChargeTermsInput `json:"charge_terms,omitempty"`
 	Description      *NullableString   `json:"description,omitempty"`
 	InstallmentCount *int              `json:"installment_count,omitempty"`
 	IntervalMonths   *int              `json:"interval_months,omitempty"`
@@ -2271,6 +2529,11 @@ type User struct {
 type UserList struct {
 	Data       *[]User         `json:"data,omitempty"`
 	NextCursor *NullableString `json:"next_cursor,omitempty"`
+}
+
+// VoidInput defines model for VoidInput.
+type VoidInput struct {
+	Reason string `json:"reason"`
 }
 
 // WebhookAnswer defines model for WebhookAnswer.
@@ -2572,6 +2835,14 @@ type CreateContractParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetContractParams defines parameters for GetContract.
+type GetContractParams struct {
+	Include *GetContractParamsInclude `form:"include,omitempty" json:"include,omitempty"`
+}
+
+// GetContractParamsInclude defines parameters for GetContract.
+type GetContractParamsInclude string
+
 // ActivateContractParams defines parameters for ActivateContract.
 type ActivateContractParams struct {
 	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
@@ -2794,6 +3065,23 @@ type GetPayoutReportParamsFormat string
 // GetPayoutReportParamsDialect defines parameters for GetPayoutReport.
 type GetPayoutReportParamsDialect string
 
+// VoidPayoutParams defines parameters for VoidPayout.
+type VoidPayoutParams struct {
+	// IdempotencyKey Makes a retry safe. The first request with a key runs and its answer is stored
+	// for the account; a later request with the same key, method, path and body
+	// gets that answer again (with `Idempotent-Replayed: true`) and has no second
+	// effect. The same key with another method, path or body is a 422 (field
+	// `Idempotency-Key`). Only successful answers are stored: after an error the key
+	// can be used again. A request that arrives while another with the same key is
+	// running waits for its answer and replays it (409 if it has not answered in
+	// time); a key whose request died is taken over after two minutes. On mark-paid,
+	// cancel, the change of an installment and the re-issue of its charge the key is
+	// also part of the workflow Update ID
+	// (`mark-paid/<contract>/<n>/<key>`), so a retry after a 202 or a 503 waits for
+	// the same action, and the key never pays another installment.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListReconciliationsParams defines parameters for ListReconciliations.
 type ListReconciliationsParams struct {
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
@@ -2941,6 +3229,9 @@ type CreatePayoutJSONRequestBody = PayoutInput
 // CreateBulkPayoutJSONRequestBody defines body for CreateBulkPayout for application/json ContentType.
 type CreateBulkPayoutJSONRequestBody = BulkPayoutInput
 
+// VoidPayoutJSONRequestBody defines body for VoidPayout for application/json ContentType.
+type VoidPayoutJSONRequestBody = VoidInput
+
 // PutAsaasSettingsJSONRequestBody defines body for PutAsaasSettings for application/json ContentType.
 type PutAsaasSettingsJSONRequestBody = SettingsInput
 
@@ -3079,6 +3370,68 @@ func (t PercentInput) MarshalJSON() ([]byte, error) {
 }
 
 func (t *PercentInput) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsRateInput0 returns the union data inside the RateInput as a RateInput0
+func (t RateInput) AsRateInput0() (RateInput0, error) {
+	var body RateInput0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRateInput0 overwrites any union data inside the RateInput as the provided RateInput0
+func (t *RateInput) FromRateInput0(v RateInput0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRateInput0 performs a merge with any union data inside the RateInput, using the provided RateInput0
+func (t *RateInput) MergeRateInput0(v RateInput0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsRateInput1 returns the union data inside the RateInput as a RateInput1
+func (t RateInput) AsRateInput1() (RateInput1, error) {
+	var body RateInput1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromRateInput1 overwrites any union data inside the RateInput as the provided RateInput1
+func (t *RateInput) FromRateInput1(v RateInput1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeRateInput1 performs a merge with any union data inside the RateInput, using the provided RateInput1
+func (t *RateInput) MergeRateInput1(v RateInput1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RateInput) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RateInput) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -3248,8 +3601,19 @@ type ClientInterface interface {
 
 	// GetContract A contract with its installments, charges, payments, split entries and totals
 	//
+	// `include=payment_instructions` adds `payment_instructions` to every installment
+	// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+	// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+	// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+	// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+	// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+	// and are kept per charge: they do not change while the charge's value and due
+	// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+	// give (not configured, refused, not answering) is listed in `unavailable` and
+	// asked again next time; the contract is shown anyway.
+	//
 	// Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-	GetContract(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContract(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContractWithBody Edit a draft contract (409 once it is active)
 	//
@@ -3257,7 +3621,7 @@ type ClientInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3270,7 +3634,7 @@ type ClientInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3337,9 +3701,11 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
 	ChangeInstallment(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+	// the first time, then answers what it kept for the charge (as long as the
+	// charge's value and due date are the same).
 	// 409 when the installment has no charge that can still be paid (not issued yet,
 	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -3362,9 +3728,12 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/installments/{n}/mark-paid (the `MarkInstallmentPaid` operationId).
 	MarkInstallmentPaid(ctx context.Context, id Id, n int, params *MarkInstallmentPaidParams, body MarkInstallmentPaidJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetInstallmentPix The PIX QR code of the installment's charge, fresh from Asaas
+	// GetInstallmentPix The PIX QR code of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+	// first time, then answers what it kept for the charge (as long as the charge's
+	// value and due date are the same; the contract's include=payment_instructions
+	// shares it). 409 when
 	// the installment has no charge that can still be paid (not issued yet, deleted,
 	// paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 	// (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -3560,6 +3929,34 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayout(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// VoidPayoutWithBody Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithBody(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidPayout Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayout(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListReconciliations The account's reconciliations, newest first (on demand and the queue sweeps)
 	//
 	// Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
@@ -3692,7 +4089,7 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/templates/{id} (the `GetTemplate` operationId).
 	GetTemplate(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateTemplateWithBody Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithBody Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -3701,7 +4098,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplateWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateTemplate Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplate Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -4048,9 +4445,20 @@ func (c *HTTPClient) CreateContract(ctx context.Context, params *CreateContractP
 
 // GetContract A contract with its installments, charges, payments, split entries and totals
 //
+// `include=payment_instructions` adds `payment_instructions` to every installment
+// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+// and are kept per charge: they do not change while the charge's value and due
+// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+// give (not configured, refused, not answering) is listed in `unavailable` and
+// asked again next time; the contract is shown anyway.
+//
 // Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-func (c *HTTPClient) GetContract(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetContractRequest(c.Server, id)
+func (c *HTTPClient) GetContract(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContractRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4067,7 +4475,7 @@ func (c *HTTPClient) GetContract(ctx context.Context, id Id, reqEditors ...Reque
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4090,7 +4498,7 @@ func (c *HTTPClient) UpdateContractWithBody(ctx context.Context, id Id, contentT
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4227,9 +4635,11 @@ func (c *HTTPClient) ChangeInstallment(ctx context.Context, id Id, n int, params
 	return c.Client.Do(req)
 }
 
-// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+// GetInstallmentBoleto The boleto's typeable line and barcode of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+// the first time, then answers what it kept for the charge (as long as the
+// charge's value and due date are the same).
 // 409 when the installment has no charge that can still be paid (not issued yet,
 // deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 // refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -4282,9 +4692,12 @@ func (c *HTTPClient) MarkInstallmentPaid(ctx context.Context, id Id, n int, para
 	return c.Client.Do(req)
 }
 
-// GetInstallmentPix The PIX QR code of the installment's charge, fresh from Asaas
+// GetInstallmentPix The PIX QR code of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+// first time, then answers what it kept for the charge (as long as the charge's
+// value and due date are the same; the contract's include=payment_instructions
+// shares it). 409 when
 // the installment has no charge that can still be paid (not issued yet, deleted,
 // paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 // (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -4700,6 +5113,54 @@ func (c *HTTPClient) GetPayout(ctx context.Context, id Id, reqEditors ...Request
 	return c.Client.Do(req)
 }
 
+// VoidPayoutWithBody Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *HTTPClient) VoidPayoutWithBody(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidPayoutRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidPayout Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *HTTPClient) VoidPayout(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidPayoutRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListReconciliations The account's reconciliations, newest first (on demand and the queue sweeps)
 //
 // Corresponds with GET /v1/reconciliations (the `ListReconciliations` operationId).
@@ -4972,7 +5433,7 @@ func (c *HTTPClient) GetTemplate(ctx context.Context, id Id, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
-// UpdateTemplateWithBody Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithBody Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -4991,7 +5452,7 @@ func (c *HTTPClient) UpdateTemplateWithBody(ctx context.Context, id Id, contentT
 	return c.Client.Do(req)
 }
 
-// UpdateTemplate Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplate Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -5894,7 +6355,7 @@ func NewCreateContractRequestWithBody(server string, params *CreateContractParam
 }
 
 // NewGetContractRequest constructs an http.Request for the GetContract method
-func NewGetContractRequest(server string, id Id) (*http.Request, error) {
+func NewGetContractRequest(server string, id Id, params *GetContractParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5917,6 +6378,33 @@ func NewGetContractRequest(server string, id Id) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -7285,6 +7773,68 @@ func NewGetPayoutRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewVoidPayoutRequest calls the generic VoidPayout builder with application/json body
+func NewVoidPayoutRequest(server string, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVoidPayoutRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewVoidPayoutRequestWithBody constructs an http.Request for the VoidPayout method, with any body, and a specified content type
+func NewVoidPayoutRequestWithBody(server string, id Id, params *VoidPayoutParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/payouts/%s/void", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListReconciliationsRequest constructs an http.Request for the ListReconciliations method
 func NewListReconciliationsRequest(server string, params *ListReconciliationsParams) (*http.Request, error) {
 	var err error
@@ -8359,10 +8909,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetContractWithResponse A contract with its installments, charges, payments, split entries and totals
 	//
+	// `include=payment_instructions` adds `payment_instructions` to every installment
+	// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+	// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+	// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+	// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+	// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+	// and are kept per charge: they do not change while the charge's value and due
+	// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+	// give (not configured, refused, not answering) is listed in `unavailable` and
+	// asked again next time; the contract is shown anyway.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-	GetContractWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetContractResponse, error)
+	GetContractWithResponse(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*GetContractResponse, error)
 
 	// UpdateContractWithBodyWithResponse Edit a draft contract (409 once it is active)
 	//
@@ -8370,7 +8931,7 @@ type ClientWithResponsesInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8383,7 +8944,7 @@ type ClientWithResponsesInterface interface {
 	// installment_count and first_due_date, if sent too, must agree). Otherwise any of
 	// total_amount, installment_count, interval_months and first_due_date regenerates
 	// the schedule from the merged values, the rounding difference on the last
-	// installment. `split_rules` replaces all rules.
+	// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8454,9 +9015,11 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/contracts/{id}/installments/{n} (the `ChangeInstallment` operationId).
 	ChangeInstallmentWithResponse(ctx context.Context, id Id, n int, params *ChangeInstallmentParams, body ChangeInstallmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeInstallmentResponse, error)
 
-	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+	// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+	// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+	// the first time, then answers what it kept for the charge (as long as the
+	// charge's value and due date are the same).
 	// 409 when the installment has no charge that can still be paid (not issued yet,
 	// deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 	// refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -8481,9 +9044,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/contracts/{id}/installments/{n}/mark-paid (the `MarkInstallmentPaid` operationId).
 	MarkInstallmentPaidWithResponse(ctx context.Context, id Id, n int, params *MarkInstallmentPaidParams, body MarkInstallmentPaidJSONRequestBody, reqEditors ...RequestEditorFn) (*MarkInstallmentPaidResponse, error)
 
-	// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, fresh from Asaas
+	// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, from Asaas
 	//
-	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+	// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+	// first time, then answers what it kept for the charge (as long as the charge's
+	// value and due date are the same; the contract's include=payment_instructions
+	// shares it). 409 when
 	// the installment has no charge that can still be paid (not issued yet, deleted,
 	// paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 	// (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -8699,6 +9265,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/payouts/{id} (the `GetPayout` operationId).
 	GetPayoutWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetPayoutResponse, error)
 
+	// VoidPayoutWithBodyWithResponse Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithBodyWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error)
+
+	// VoidPayoutWithResponse Void a payout recorded by mistake (its entries go back to pending)
+	//
+	// The payout is kept, marked voided with who voided it, when and why; the entries it
+	// paid are pending again (payout_id null), free for another payout, and the payout
+	// still lists them. An entry whose payment was refunded meanwhile, with its
+	// reversal still pending, owes nothing either way: both become reversed. Audited
+	// as payout.voided on each contract the entries come from. 409 when the payout is
+	// voided already; with an Idempotency-Key a retry replays the first answer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+	VoidPayoutWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error)
+
 	// ListReconciliationsWithResponse The account's reconciliations, newest first (on demand and the queue sweeps)
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8847,7 +9441,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/templates/{id} (the `GetTemplate` operationId).
 	GetTemplateWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetTemplateResponse, error)
 
-	// UpdateTemplateWithBodyWithResponse Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithBodyWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -8856,7 +9450,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/templates/{id} (the `UpdateTemplate` operationId).
 	UpdateTemplateWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTemplateResponse, error)
 
-	// UpdateTemplateWithResponse Update a template (split_rules, when sent, replaces all rules)
+	// UpdateTemplateWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 	//
 	// Existing contracts keep the settings they were generated with.
 	//
@@ -9900,6 +10494,8 @@ type GetContractResponse struct {
 	ApplicationproblemJSON403 *Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -9924,6 +10520,11 @@ func (r GetContractResponse) GetApplicationproblemJSON403() *Forbidden {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetContractResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetContractResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -12212,6 +12813,117 @@ func (r GetPayoutResponse) ContentType() string {
 	return ""
 }
 
+// VoidPayoutResponse200Headers the declared response headers of an HTTP 200 response for VoidPayout
+type VoidPayoutResponse200Headers struct {
+	IdempotentReplayed *string
+}
+
+// VoidPayoutResponse401Headers the declared response headers of an HTTP 401 response for VoidPayout
+type VoidPayoutResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type VoidPayoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Payout
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Invalid
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *VoidPayoutResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *VoidPayoutResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VoidPayoutResponse) GetJSON200() *Payout {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON422() *Invalid {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VoidPayoutResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r VoidPayoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VoidPayoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VoidPayoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VoidPayoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListReconciliationsResponse401Headers the declared response headers of an HTTP 401 response for ListReconciliations
 type ListReconciliationsResponse401Headers struct {
 	WWWAuthenticate string
@@ -14100,11 +14812,22 @@ func (c *ClientWithResponses) CreateContractWithResponse(ctx context.Context, pa
 
 // GetContractWithResponse A contract with its installments, charges, payments, split entries and totals
 //
+// `include=payment_instructions` adds `payment_instructions` to every installment
+// that can still be paid (open or overdue, its charge pending or overdue at Asaas
+// and not deleted): the invoice and bank slip URLs, the boleto's typeable line
+// (BOLETO and UNDEFINED charges) and the PIX copy-and-paste code with its QR image
+// (every charge but a card's: a boleto carries a PIX QR code too). They come from
+// Asaas (identificationField, pixQrCode) at most 4 calls at a time, within 20 s,
+// and are kept per charge: they do not change while the charge's value and due
+// date do not, so showing them again asks Asaas nothing. A part Asaas does not
+// give (not configured, refused, not answering) is listed in `unavailable` and
+// asked again next time; the contract is shown anyway.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/contracts/{id} (the `GetContract` operationId).
-func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetContractResponse, error) {
-	rsp, err := c.GetContract(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id, params *GetContractParams, reqEditors ...RequestEditorFn) (*GetContractResponse, error) {
+	rsp, err := c.GetContract(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14117,7 +14840,7 @@ func (c *ClientWithResponses) GetContractWithResponse(ctx context.Context, id Id
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14136,7 +14859,7 @@ func (c *ClientWithResponses) UpdateContractWithBodyWithResponse(ctx context.Con
 // installment_count and first_due_date, if sent too, must agree). Otherwise any of
 // total_amount, installment_count, interval_months and first_due_date regenerates
 // the schedule from the merged values, the rounding difference on the last
-// installment. `split_rules` replaces all rules.
+// installment. `split_rules` replaces all rules, `charge_terms` all the terms.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14249,9 +14972,11 @@ func (c *ClientWithResponses) ChangeInstallmentWithResponse(ctx context.Context,
 	return ParseChangeInstallmentResponse(rsp)
 }
 
-// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, fresh from Asaas
+// GetInstallmentBoletoWithResponse The boleto's typeable line and barcode of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key.
+// Asks Asaas (GET /v3/payments/{id}/identificationField) with the account's API key
+// the first time, then answers what it kept for the charge (as long as the
+// charge's value and due date are the same).
 // 409 when the installment has no charge that can still be paid (not issued yet,
 // deleted, paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas
 // refuses (e.g. a PIX charge has no boleto), with Asaas's description in detail;
@@ -14294,9 +15019,12 @@ func (c *ClientWithResponses) MarkInstallmentPaidWithResponse(ctx context.Contex
 	return ParseMarkInstallmentPaidResponse(rsp)
 }
 
-// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, fresh from Asaas
+// GetInstallmentPixWithResponse The PIX QR code of the installment's charge, from Asaas
 //
-// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key. 409 when
+// Asks Asaas (GET /v3/payments/{id}/pixQrCode) with the account's API key the
+// first time, then answers what it kept for the charge (as long as the charge's
+// value and due date are the same; the contract's include=payment_instructions
+// shares it). 409 when
 // the installment has no charge that can still be paid (not issued yet, deleted,
 // paid, cancelled or refunded) or Asaas is not configured; 422 when Asaas refuses
 // (e.g. a card charge), with Asaas's description in detail and its codes in
@@ -14644,6 +15372,46 @@ func (c *ClientWithResponses) GetPayoutWithResponse(ctx context.Context, id Id, 
 	return ParseGetPayoutResponse(rsp)
 }
 
+// VoidPayoutWithBodyWithResponse Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *ClientWithResponses) VoidPayoutWithBodyWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error) {
+	rsp, err := c.VoidPayoutWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidPayoutResponse(rsp)
+}
+
+// VoidPayoutWithResponse Void a payout recorded by mistake (its entries go back to pending)
+//
+// The payout is kept, marked voided with who voided it, when and why; the entries it
+// paid are pending again (payout_id null), free for another payout, and the payout
+// still lists them. An entry whose payment was refunded meanwhile, with its
+// reversal still pending, owes nothing either way: both become reversed. Audited
+// as payout.voided on each contract the entries come from. 409 when the payout is
+// voided already; with an Idempotency-Key a retry replays the first answer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/payouts/{id}/void (the `VoidPayout` operationId).
+func (c *ClientWithResponses) VoidPayoutWithResponse(ctx context.Context, id Id, params *VoidPayoutParams, body VoidPayoutJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidPayoutResponse, error) {
+	rsp, err := c.VoidPayout(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidPayoutResponse(rsp)
+}
+
 // ListReconciliationsWithResponse The account's reconciliations, newest first (on demand and the queue sweeps)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -14876,7 +15644,7 @@ func (c *ClientWithResponses) GetTemplateWithResponse(ctx context.Context, id Id
 	return ParseGetTemplateResponse(rsp)
 }
 
-// UpdateTemplateWithBodyWithResponse Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithBodyWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -14891,7 +15659,7 @@ func (c *ClientWithResponses) UpdateTemplateWithBodyWithResponse(ctx context.Con
 	return ParseUpdateTemplateResponse(rsp)
 }
 
-// UpdateTemplateWithResponse Update a template (split_rules, when sent, replaces all rules)
+// UpdateTemplateWithResponse Update a template (split_rules and charge_terms, when sent, replace all rules and terms)
 //
 // Existing contracts keep the settings they were generated with.
 //
@@ -15905,6 +16673,13 @@ func ParseGetContractResponse(rsp *http.Response) (*GetContractResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -18011,6 +18786,111 @@ func ParseGetPayoutResponse(rsp *http.Response) (*GetPayoutResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetPayoutResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVoidPayoutResponse parses an HTTP response from a VoidPayoutWithResponse call
+func ParseVoidPayoutResponse(rsp *http.Response) (*VoidPayoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VoidPayoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Payout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Invalid
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers VoidPayoutResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers VoidPayoutResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {

@@ -98,8 +98,11 @@ func (s *Server) parseCharge(a *account, b body, mode chargeMode) (*chargeInput,
 		return nil, err
 	}
 	in.splits = splits
+	// The split must fit what the account nets from a payment with the discount
+	// (the split documentation: the splits never exceed the net value available);
+	// refusing it at creation rather than blocking it at payment is invented.
 	for i, v := range in.values {
-		if err := checkSplitFits(in.parcelSplits(i), v.Sub(in.fee(i))); err != nil {
+		if err := checkSplitFits(in.parcelSplits(i), v.Sub(in.discount.on(v)).Sub(in.fee(i))); err != nil {
 			return nil, err
 		}
 	}

@@ -35,7 +35,7 @@
 //	PUT  /_sim/accounts/{id}/webhook {url, authToken, enabled, name?, email?, events?}   GET same
 //	POST /_sim/accounts/{id}/webhook/pause                     POST /_sim/accounts/{id}/webhook/resume
 //	GET|PUT /_sim/accounts/{id}/webhook/faults {lossRate|null} GET /_sim/accounts/{id}/deliveries
-//	POST /_sim/payments/{id}/pay {billingType?, value?, date?}
+//	POST /_sim/payments/{id}/pay {billingType?, value?, date?}   (no value: what the charge asks on date, charge_terms.go)
 //	POST /_sim/payments/{id}/settle {date?}     POST /_sim/payments/{id}/overdue
 //	POST /_sim/payments/{id}/refund             POST /_sim/payments/{id}/chargeback {reason?}
 //	POST /_sim/payments/{id}/chargeback/dispute POST /_sim/payments/{id}/chargeback/resolve {won}

@@ -10,7 +10,9 @@ import (
 // nothing when it returns an error, and emits the webhook of the move.
 
 // PayOptions describes a simulated payer's payment. Zero fields take defaults:
-// the charge's own method (PIX for UNDEFINED), its value, today.
+// the charge's own method (PIX for UNDEFINED), what the charge asks on that day
+// (its value, less the discount in time, plus fine and interest when late: see
+// amountDue), today.
 type PayOptions struct {
 	BillingType string          `json:"billingType"`
 	Value       decimal.Decimal `json:"value"`
@@ -45,7 +47,7 @@ func (s *Server) pay(p *payment, o PayOptions) *Error {
 	if err != nil {
 		return err
 	}
-	value := p.value
+	value := p.amountDue(date)
 	if !o.Value.IsZero() {
 		if !o.Value.IsPositive() || o.Value.Exponent() < -2 {
 			return badRequest("invalid_value", "O valor pago é inválido.")
@@ -57,8 +59,9 @@ func (s *Server) pay(p *payment, o PayOptions) *Error {
 		return nil
 	}
 	if p.plan != nil && p.plan.billingType == "CREDIT_CARD" {
-		// One authorisation for the whole plan: every open parcel is confirmed.
-		if !value.Equal(p.value) {
+		// One authorisation for the whole plan: every open parcel is confirmed at its
+		// value (no discount, fine or interest on a card plan: invented).
+		if !o.Value.IsZero() && !o.Value.Equal(p.value) {
 			return badRequest("invalid_value", "Um parcelamento no cartão é pago pelo valor das parcelas.")
 		}
 		var open []*payment
@@ -77,7 +80,8 @@ func (s *Server) pay(p *payment, o PayOptions) *Error {
 
 // changeValue applies a paid amount that differs from the charge: value = paid,
 // originalValue = the charge's value (seed 001), and interestValue = the excess
-// when paid after the due date (invented).
+// (fine + interest) when paid after the due date (invented: no capture shows a
+// late payment).
 func (s *Server) changeValue(p *payment, paid decimal.Decimal, date time.Time) {
 	if paid.Equal(p.value) {
 		return

@@ -13,24 +13,25 @@ import (
 // template (release note step 4) with its schedule shown before saving.
 
 type contract struct {
-	ID               string     `json:"id"`
-	ClientID         string     `json:"client_id"`
-	TemplateID       *string    `json:"template_id"`
-	Description      *string    `json:"description"`
-	BillingType      string     `json:"billing_type"`
-	TotalAmount      string     `json:"total_amount"`
-	InstallmentCount int        `json:"installment_count"`
-	IntervalMonths   int        `json:"interval_months"`
-	FirstDueDate     string     `json:"first_due_date"`
-	Status           string     `json:"status"`
-	WorkflowID       *string    `json:"workflow_id"`
-	LastError        *string    `json:"last_error"`
-	CreatedBy        string     `json:"created_by"`
-	ActivatedAt      *time.Time `json:"activated_at"`
-	CompletedAt      *time.Time `json:"completed_at"`
-	CancelledAt      *time.Time `json:"cancelled_at"`
-	CancelReason     *string    `json:"cancel_reason"`
-	CreatedAt        time.Time  `json:"created_at"`
+	ID               string      `json:"id"`
+	ClientID         string      `json:"client_id"`
+	TemplateID       *string     `json:"template_id"`
+	Description      *string     `json:"description"`
+	BillingType      string      `json:"billing_type"`
+	TotalAmount      string      `json:"total_amount"`
+	InstallmentCount int         `json:"installment_count"`
+	IntervalMonths   int         `json:"interval_months"`
+	FirstDueDate     string      `json:"first_due_date"`
+	Status           string      `json:"status"`
+	WorkflowID       *string     `json:"workflow_id"`
+	LastError        *string     `json:"last_error"`
+	CreatedBy        string      `json:"created_by"`
+	ActivatedAt      *time.Time  `json:"activated_at"`
+	CompletedAt      *time.Time  `json:"completed_at"`
+	CancelledAt      *time.Time  `json:"cancelled_at"`
+	CancelReason     *string     `json:"cancel_reason"`
+	ChargeTerms      chargeTerms `json:"charge_terms"`
+	CreatedAt        time.Time   `json:"created_at"`
 }
 
 // clientNames maps the clients of some contracts to their names (one API read each).

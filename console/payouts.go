@@ -38,6 +38,8 @@ type payout struct {
 	Amount     string    `json:"amount"`
 	RecordedBy string    `json:"recorded_by"`
 	CreatedAt  time.Time `json:"created_at"`
+	Status     string    `json:"status"` // recorded | voided
+	VoidReason *string   `json:"void_reason"`
 }
 
 var entryStatuses = []string{"pending", "sent_to_gateway", "paid", "reversed", "retained", "disputed"}

@@ -96,7 +96,7 @@ func TestTourThroughTheGeneratedClient(t *testing.T) {
 
 	contract := func() apiclient.ContractDetail {
 		t.Helper()
-		got, err := api.GetContractWithResponse(ctx, contractID)
+		got, err := api.GetContractWithResponse(ctx, contractID, nil)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, got.StatusCode(), string(got.Body))
 		return *got.JSON200

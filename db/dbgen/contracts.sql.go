@@ -18,7 +18,7 @@ INSERT INTO contracts (account_id, client_id, template_id, description, billing_
                        installment_count, interval_months, first_due_date, created_by)
 VALUES ($1, $2, $3, $4, $5, $6,
         $7, $8, $9, $10)
-RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type CreateContractParams struct {
@@ -69,6 +69,12 @@ func (q *Queries) CreateContract(ctx context.Context, arg CreateContractParams) 
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -106,7 +112,7 @@ func (q *Queries) DeleteDraftInstallments(ctx context.Context, arg DeleteDraftIn
 }
 
 const getContract = `-- name: GetContract :one
-SELECT id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at FROM contracts WHERE account_id = $1 AND id = $2
+SELECT id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due FROM contracts WHERE account_id = $1 AND id = $2
 `
 
 type GetContractParams struct {
@@ -138,12 +144,18 @@ func (q *Queries) GetContract(ctx context.Context, arg GetContractParams) (Contr
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
 
 const getContractForUpdate = `-- name: GetContractForUpdate :one
-SELECT id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at FROM contracts WHERE account_id = $1 AND id = $2 FOR UPDATE
+SELECT id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due FROM contracts WHERE account_id = $1 AND id = $2 FOR UPDATE
 `
 
 type GetContractForUpdateParams struct {
@@ -175,6 +187,12 @@ func (q *Queries) GetContractForUpdate(ctx context.Context, arg GetContractForUp
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -417,7 +435,7 @@ func (q *Queries) ListContractSplitRules(ctx context.Context, arg ListContractSp
 }
 
 const listContracts = `-- name: ListContracts :many
-SELECT c.id, c.account_id, c.client_id, c.template_id, c.description, c.billing_type, c.total_amount, c.installment_count, c.interval_months, c.first_due_date, c.status, c.workflow_id, c.last_error, c.created_by, c.activated_at, c.completed_at, c.cancelled_at, c.cancel_reason, c.created_at, c.updated_at FROM contracts c
+SELECT c.id, c.account_id, c.client_id, c.template_id, c.description, c.billing_type, c.total_amount, c.installment_count, c.interval_months, c.first_due_date, c.status, c.workflow_id, c.last_error, c.created_by, c.activated_at, c.completed_at, c.cancelled_at, c.cancel_reason, c.created_at, c.updated_at, c.fine_percent, c.interest_percent, c.discount_kind, c.discount_amount, c.discount_percent, c.discount_days_before_due FROM contracts c
 WHERE c.account_id = $1
   AND ($2::text IS NULL OR c.status = $2::text)
   AND ($3::uuid IS NULL OR c.client_id = $3::uuid)
@@ -484,6 +502,12 @@ func (q *Queries) ListContracts(ctx context.Context, arg ListContractsParams) ([
 			&i.CancelReason,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FinePercent,
+			&i.InterestPercent,
+			&i.DiscountKind,
+			&i.DiscountAmount,
+			&i.DiscountPercent,
+			&i.DiscountDaysBeforeDue,
 		); err != nil {
 			return nil, err
 		}
@@ -535,13 +559,77 @@ func (q *Queries) ListInstallments(ctx context.Context, arg ListInstallmentsPara
 	return items, nil
 }
 
+const setDraftContractChargeTerms = `-- name: SetDraftContractChargeTerms :one
+UPDATE contracts SET
+    fine_percent = $1, interest_percent = $2, discount_kind = $3,
+    discount_amount = $4, discount_percent = $5,
+    discount_days_before_due = $6, updated_at = now()
+WHERE account_id = $7 AND id = $8 AND status = 'draft'
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
+`
+
+type SetDraftContractChargeTermsParams struct {
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
+	AccountID             uuid.UUID
+	ID                    uuid.UUID
+}
+
+// Only a draft's terms change: every charge of an active contract was issued with them.
+func (q *Queries) SetDraftContractChargeTerms(ctx context.Context, arg SetDraftContractChargeTermsParams) (Contract, error) {
+	row := q.db.QueryRow(ctx, setDraftContractChargeTerms,
+		arg.FinePercent,
+		arg.InterestPercent,
+		arg.DiscountKind,
+		arg.DiscountAmount,
+		arg.DiscountPercent,
+		arg.DiscountDaysBeforeDue,
+		arg.AccountID,
+		arg.ID,
+	)
+	var i Contract
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.ClientID,
+		&i.TemplateID,
+		&i.Description,
+		&i.BillingType,
+		&i.TotalAmount,
+		&i.InstallmentCount,
+		&i.IntervalMonths,
+		&i.FirstDueDate,
+		&i.Status,
+		&i.WorkflowID,
+		&i.LastError,
+		&i.CreatedBy,
+		&i.ActivatedAt,
+		&i.CompletedAt,
+		&i.CancelledAt,
+		&i.CancelReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
+	)
+	return i, err
+}
+
 const updateDraftContract = `-- name: UpdateDraftContract :one
 UPDATE contracts SET
     description = $1, billing_type = $2, total_amount = $3,
     installment_count = $4, interval_months = $5,
     first_due_date = $6, updated_at = now()
 WHERE account_id = $7 AND id = $8 AND status = 'draft'
-RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type UpdateDraftContractParams struct {
@@ -588,6 +676,12 @@ func (q *Queries) UpdateDraftContract(ctx context.Context, arg UpdateDraftContra
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }

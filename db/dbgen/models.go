@@ -100,6 +100,16 @@ type Charge struct {
 	SupersededAt      *time.Time
 }
 
+type ChargePaymentInstruction struct {
+	AccountID uuid.UUID
+	ChargeID  uuid.UUID
+	Part      string
+	Value     decimal.Decimal
+	DueDate   time.Time
+	Data      []byte
+	FetchedAt time.Time
+}
+
 type Client struct {
 	ID              uuid.UUID
 	AccountID       uuid.UUID
@@ -124,26 +134,32 @@ type ConsoleSession struct {
 }
 
 type Contract struct {
-	ID               uuid.UUID
-	AccountID        uuid.UUID
-	ClientID         uuid.UUID
-	TemplateID       *uuid.UUID
-	Description      *string
-	BillingType      string
-	TotalAmount      decimal.Decimal
-	InstallmentCount int32
-	IntervalMonths   int32
-	FirstDueDate     time.Time
-	Status           string
-	WorkflowID       *string
-	LastError        *string
-	CreatedBy        uuid.UUID
-	ActivatedAt      *time.Time
-	CompletedAt      *time.Time
-	CancelledAt      *time.Time
-	CancelReason     *string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                    uuid.UUID
+	AccountID             uuid.UUID
+	ClientID              uuid.UUID
+	TemplateID            *uuid.UUID
+	Description           *string
+	BillingType           string
+	TotalAmount           decimal.Decimal
+	InstallmentCount      int32
+	IntervalMonths        int32
+	FirstDueDate          time.Time
+	Status                string
+	WorkflowID            *string
+	LastError             *string
+	CreatedBy             uuid.UUID
+	ActivatedAt           *time.Time
+	CompletedAt           *time.Time
+	CancelledAt           *time.Time
+	CancelReason          *string
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
 }
 
 type ContractNote struct {
@@ -264,6 +280,9 @@ type Payout struct {
 	Amount     decimal.Decimal
 	RecordedBy uuid.UUID
 	CreatedAt  time.Time
+	VoidedAt   *time.Time
+	VoidedBy   *uuid.UUID
+	VoidReason *string
 }
 
 type Reconciliation struct {
@@ -322,16 +341,22 @@ type SplitEntry struct {
 }
 
 type Template struct {
-	ID               uuid.UUID
-	AccountID        uuid.UUID
-	Name             string
-	Description      *string
-	InstallmentCount int32
-	BillingType      string
-	IntervalMonths   int32
-	ArchivedAt       *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	ID                    uuid.UUID
+	AccountID             uuid.UUID
+	Name                  string
+	Description           *string
+	InstallmentCount      int32
+	BillingType           string
+	IntervalMonths        int32
+	ArchivedAt            *time.Time
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
 }
 
 type TemplateSplitRule struct {
@@ -352,6 +377,12 @@ type User struct {
 	Email     string
 	Name      string
 	CreatedAt time.Time
+}
+
+type VoidedPayoutEntry struct {
+	AccountID uuid.UUID
+	PayoutID  uuid.UUID
+	EntryID   uuid.UUID
 }
 
 type WebhookEvent struct {

@@ -16,7 +16,7 @@ import (
 const createPayout = `-- name: CreatePayout :one
 INSERT INTO payouts (account_id, payee_id, paid_on, method, reference, amount, recorded_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at
+RETURNING id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at, voided_at, voided_by, void_reason
 `
 
 type CreatePayoutParams struct {
@@ -50,12 +50,15 @@ func (q *Queries) CreatePayout(ctx context.Context, arg CreatePayoutParams) (Pay
 		&i.Amount,
 		&i.RecordedBy,
 		&i.CreatedAt,
+		&i.VoidedAt,
+		&i.VoidedBy,
+		&i.VoidReason,
 	)
 	return i, err
 }
 
 const getPayout = `-- name: GetPayout :one
-SELECT id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at FROM payouts WHERE account_id = $1 AND id = $2
+SELECT id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at, voided_at, voided_by, void_reason FROM payouts WHERE account_id = $1 AND id = $2
 `
 
 type GetPayoutParams struct {
@@ -76,6 +79,38 @@ func (q *Queries) GetPayout(ctx context.Context, arg GetPayoutParams) (Payout, e
 		&i.Amount,
 		&i.RecordedBy,
 		&i.CreatedAt,
+		&i.VoidedAt,
+		&i.VoidedBy,
+		&i.VoidReason,
+	)
+	return i, err
+}
+
+const getPayoutForUpdate = `-- name: GetPayoutForUpdate :one
+SELECT id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at, voided_at, voided_by, void_reason FROM payouts WHERE account_id = $1 AND id = $2 FOR UPDATE
+`
+
+type GetPayoutForUpdateParams struct {
+	AccountID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) GetPayoutForUpdate(ctx context.Context, arg GetPayoutForUpdateParams) (Payout, error) {
+	row := q.db.QueryRow(ctx, getPayoutForUpdate, arg.AccountID, arg.ID)
+	var i Payout
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.PayeeID,
+		&i.PaidOn,
+		&i.Method,
+		&i.Reference,
+		&i.Amount,
+		&i.RecordedBy,
+		&i.CreatedAt,
+		&i.VoidedAt,
+		&i.VoidedBy,
+		&i.VoidReason,
 	)
 	return i, err
 }
@@ -129,7 +164,7 @@ func (q *Queries) ListPayoutEntries(ctx context.Context, arg ListPayoutEntriesPa
 }
 
 const listPayouts = `-- name: ListPayouts :many
-SELECT id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at FROM payouts
+SELECT id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at, voided_at, voided_by, void_reason FROM payouts
 WHERE account_id = $1
   AND ($2::uuid IS NULL OR payee_id = $2::uuid)
   AND ($3::date IS NULL OR paid_on >= $3::date)
@@ -178,6 +213,65 @@ func (q *Queries) ListPayouts(ctx context.Context, arg ListPayoutsParams) ([]Pay
 			&i.Amount,
 			&i.RecordedBy,
 			&i.CreatedAt,
+			&i.VoidedAt,
+			&i.VoidedBy,
+			&i.VoidReason,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listVoidedPayoutEntries = `-- name: ListVoidedPayoutEntries :many
+SELECT v.payout_id AS voided_payout_id, e.id, e.account_id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status, e.reverses_entry_id, e.payout_id, e.occurred_on, e.created_at, e.updated_at, e.held_from, e.refunded_to FROM voided_payout_entries v
+JOIN split_entries e ON e.account_id = v.account_id AND e.id = v.entry_id
+WHERE v.account_id = $1 AND v.payout_id = ANY($2::uuid[])
+ORDER BY e.occurred_on, e.created_at, e.id
+`
+
+type ListVoidedPayoutEntriesParams struct {
+	AccountID uuid.UUID
+	PayoutIds []uuid.UUID
+}
+
+type ListVoidedPayoutEntriesRow struct {
+	VoidedPayoutID uuid.UUID
+	SplitEntry     SplitEntry
+}
+
+// The entries voided payouts had paid, as they are now.
+func (q *Queries) ListVoidedPayoutEntries(ctx context.Context, arg ListVoidedPayoutEntriesParams) ([]ListVoidedPayoutEntriesRow, error) {
+	rows, err := q.db.Query(ctx, listVoidedPayoutEntries, arg.AccountID, arg.PayoutIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListVoidedPayoutEntriesRow{}
+	for rows.Next() {
+		var i ListVoidedPayoutEntriesRow
+		if err := rows.Scan(
+			&i.VoidedPayoutID,
+			&i.SplitEntry.ID,
+			&i.SplitEntry.AccountID,
+			&i.SplitEntry.PaymentID,
+			&i.SplitEntry.ContractID,
+			&i.SplitEntry.PayeeID,
+			&i.SplitEntry.RulePosition,
+			&i.SplitEntry.Kind,
+			&i.SplitEntry.Amount,
+			&i.SplitEntry.Status,
+			&i.SplitEntry.ReversesEntryID,
+			&i.SplitEntry.PayoutID,
+			&i.SplitEntry.OccurredOn,
+			&i.SplitEntry.CreatedAt,
+			&i.SplitEntry.UpdatedAt,
+			&i.SplitEntry.HeldFrom,
+			&i.SplitEntry.RefundedTo,
 		); err != nil {
 			return nil, err
 		}
@@ -349,4 +443,122 @@ func (q *Queries) PayoutReportEntries(ctx context.Context, arg PayoutReportEntri
 		return nil, err
 	}
 	return items, nil
+}
+
+const reopenPayoutEntries = `-- name: ReopenPayoutEntries :many
+WITH paid AS (
+    INSERT INTO voided_payout_entries (account_id, payout_id, entry_id)
+    SELECT s.account_id, s.payout_id, s.id FROM split_entries s
+    WHERE s.account_id = $1 AND s.payout_id = $2::uuid
+    RETURNING entry_id
+)
+UPDATE split_entries e SET status = 'pending', payout_id = NULL, updated_at = now()
+FROM paid
+WHERE e.account_id = $1 AND e.id = paid.entry_id
+RETURNING e.id, e.account_id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status, e.reverses_entry_id, e.payout_id, e.occurred_on, e.created_at, e.updated_at, e.held_from, e.refunded_to
+`
+
+type ReopenPayoutEntriesParams struct {
+	AccountID uuid.UUID
+	PayoutID  uuid.UUID
+}
+
+// A voided payout's entries: remembered as its own, then pending again with no payout.
+func (q *Queries) ReopenPayoutEntries(ctx context.Context, arg ReopenPayoutEntriesParams) ([]SplitEntry, error) {
+	rows, err := q.db.Query(ctx, reopenPayoutEntries, arg.AccountID, arg.PayoutID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SplitEntry{}
+	for rows.Next() {
+		var i SplitEntry
+		if err := rows.Scan(
+			&i.ID,
+			&i.AccountID,
+			&i.PaymentID,
+			&i.ContractID,
+			&i.PayeeID,
+			&i.RulePosition,
+			&i.Kind,
+			&i.Amount,
+			&i.Status,
+			&i.ReversesEntryID,
+			&i.PayoutID,
+			&i.OccurredOn,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.HeldFrom,
+			&i.RefundedTo,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const settleReversedPairs = `-- name: SettleReversedPairs :execrows
+UPDATE split_entries e SET status = 'reversed', updated_at = now()
+FROM split_entries r
+WHERE r.account_id = $1 AND r.reverses_entry_id = ANY($2::uuid[])
+  AND r.status = 'pending' AND r.payout_id IS NULL
+  AND e.account_id = r.account_id AND e.id IN (r.id, r.reverses_entry_id)
+`
+
+type SettleReversedPairsParams struct {
+	AccountID uuid.UUID
+	EntryIds  []uuid.UUID
+}
+
+// An entry a void made pending again whose payment was refunded meanwhile, and its
+// reversal still waiting to be clawed back, owe nothing either way: both become
+// reversed, as when a payment is refunded before its entries are paid out.
+func (q *Queries) SettleReversedPairs(ctx context.Context, arg SettleReversedPairsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, settleReversedPairs, arg.AccountID, arg.EntryIds)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const voidPayout = `-- name: VoidPayout :one
+UPDATE payouts SET voided_at = now(), voided_by = $1, void_reason = $2
+WHERE account_id = $3 AND id = $4 AND voided_at IS NULL
+RETURNING id, account_id, payee_id, paid_on, method, reference, amount, recorded_by, created_at, voided_at, voided_by, void_reason
+`
+
+type VoidPayoutParams struct {
+	VoidedBy   *uuid.UUID
+	VoidReason *string
+	AccountID  uuid.UUID
+	ID         uuid.UUID
+}
+
+func (q *Queries) VoidPayout(ctx context.Context, arg VoidPayoutParams) (Payout, error) {
+	row := q.db.QueryRow(ctx, voidPayout,
+		arg.VoidedBy,
+		arg.VoidReason,
+		arg.AccountID,
+		arg.ID,
+	)
+	var i Payout
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.PayeeID,
+		&i.PaidOn,
+		&i.Method,
+		&i.Reference,
+		&i.Amount,
+		&i.RecordedBy,
+		&i.CreatedAt,
+		&i.VoidedAt,
+		&i.VoidedBy,
+		&i.VoidReason,
+	)
+	return i, err
 }

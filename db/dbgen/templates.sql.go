@@ -16,7 +16,7 @@ import (
 const archiveTemplate = `-- name: ArchiveTemplate :one
 UPDATE templates SET archived_at = coalesce(archived_at, now()), updated_at = now()
 WHERE account_id = $1 AND id = $2
-RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at
+RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type ArchiveTemplateParams struct {
@@ -38,6 +38,12 @@ func (q *Queries) ArchiveTemplate(ctx context.Context, arg ArchiveTemplateParams
 		&i.ArchivedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -45,7 +51,7 @@ func (q *Queries) ArchiveTemplate(ctx context.Context, arg ArchiveTemplateParams
 const createTemplate = `-- name: CreateTemplate :one
 INSERT INTO templates (account_id, name, description, installment_count, billing_type, interval_months)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at
+RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type CreateTemplateParams struct {
@@ -78,6 +84,12 @@ func (q *Queries) CreateTemplate(ctx context.Context, arg CreateTemplateParams) 
 		&i.ArchivedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -114,7 +126,7 @@ func (q *Queries) DeleteTemplateSplitRules(ctx context.Context, arg DeleteTempla
 }
 
 const getTemplate = `-- name: GetTemplate :one
-SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at FROM templates WHERE account_id = $1 AND id = $2
+SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due FROM templates WHERE account_id = $1 AND id = $2
 `
 
 type GetTemplateParams struct {
@@ -136,12 +148,18 @@ func (q *Queries) GetTemplate(ctx context.Context, arg GetTemplateParams) (Templ
 		&i.ArchivedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
 
 const getTemplateForUpdate = `-- name: GetTemplateForUpdate :one
-SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at FROM templates WHERE account_id = $1 AND id = $2 FOR UPDATE
+SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due FROM templates WHERE account_id = $1 AND id = $2 FOR UPDATE
 `
 
 type GetTemplateForUpdateParams struct {
@@ -163,6 +181,12 @@ func (q *Queries) GetTemplateForUpdate(ctx context.Context, arg GetTemplateForUp
 		&i.ArchivedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -239,7 +263,7 @@ func (q *Queries) ListTemplateSplitRules(ctx context.Context, arg ListTemplateSp
 }
 
 const listTemplates = `-- name: ListTemplates :many
-SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at FROM templates
+SELECT id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due FROM templates
 WHERE account_id = $1
   AND ($2::text IS NULL OR strpos(lower(name), lower($2::text)) > 0)
   AND CASE $3::text WHEN 'all' THEN true WHEN 'true' THEN archived_at IS NOT NULL ELSE archived_at IS NULL END
@@ -286,6 +310,12 @@ func (q *Queries) ListTemplates(ctx context.Context, arg ListTemplatesParams) ([
 			&i.ArchivedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FinePercent,
+			&i.InterestPercent,
+			&i.DiscountKind,
+			&i.DiscountAmount,
+			&i.DiscountPercent,
+			&i.DiscountDaysBeforeDue,
 		); err != nil {
 			return nil, err
 		}
@@ -297,12 +327,65 @@ func (q *Queries) ListTemplates(ctx context.Context, arg ListTemplatesParams) ([
 	return items, nil
 }
 
+const setTemplateChargeTerms = `-- name: SetTemplateChargeTerms :one
+UPDATE templates SET
+    fine_percent = $1, interest_percent = $2, discount_kind = $3,
+    discount_amount = $4, discount_percent = $5,
+    discount_days_before_due = $6, updated_at = now()
+WHERE account_id = $7 AND id = $8
+RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
+`
+
+type SetTemplateChargeTermsParams struct {
+	FinePercent           decimal.Decimal
+	InterestPercent       decimal.Decimal
+	DiscountKind          *string
+	DiscountAmount        decimal.NullDecimal
+	DiscountPercent       decimal.NullDecimal
+	DiscountDaysBeforeDue int32
+	AccountID             uuid.UUID
+	ID                    uuid.UUID
+}
+
+func (q *Queries) SetTemplateChargeTerms(ctx context.Context, arg SetTemplateChargeTermsParams) (Template, error) {
+	row := q.db.QueryRow(ctx, setTemplateChargeTerms,
+		arg.FinePercent,
+		arg.InterestPercent,
+		arg.DiscountKind,
+		arg.DiscountAmount,
+		arg.DiscountPercent,
+		arg.DiscountDaysBeforeDue,
+		arg.AccountID,
+		arg.ID,
+	)
+	var i Template
+	err := row.Scan(
+		&i.ID,
+		&i.AccountID,
+		&i.Name,
+		&i.Description,
+		&i.InstallmentCount,
+		&i.BillingType,
+		&i.IntervalMonths,
+		&i.ArchivedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
+	)
+	return i, err
+}
+
 const updateTemplate = `-- name: UpdateTemplate :one
 UPDATE templates SET
     name = $1, description = $2, installment_count = $3,
     billing_type = $4, interval_months = $5, updated_at = now()
 WHERE account_id = $6 AND id = $7
-RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at
+RETURNING id, account_id, name, description, installment_count, billing_type, interval_months, archived_at, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type UpdateTemplateParams struct {
@@ -337,6 +420,12 @@ func (q *Queries) UpdateTemplate(ctx context.Context, arg UpdateTemplateParams) 
 		&i.ArchivedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }

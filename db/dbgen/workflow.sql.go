@@ -17,7 +17,7 @@ const activateDraftContract = `-- name: ActivateDraftContract :one
 
 UPDATE contracts SET status = 'active', activated_at = now(), workflow_id = $1, last_error = NULL, updated_at = now()
 WHERE account_id = $2 AND id = $3 AND status = 'draft'
-RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type ActivateDraftContractParams struct {
@@ -53,6 +53,12 @@ func (q *Queries) ActivateDraftContract(ctx context.Context, arg ActivateDraftCo
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }
@@ -112,7 +118,7 @@ func (q *Queries) CancelInstallments(ctx context.Context, arg CancelInstallments
 const claimContractActivation = `-- name: ClaimContractActivation :one
 UPDATE contracts SET workflow_id = $1, updated_at = now()
 WHERE account_id = $2 AND id = $3 AND status = 'draft'
-RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at
+RETURNING id, account_id, client_id, template_id, description, billing_type, total_amount, installment_count, interval_months, first_due_date, status, workflow_id, last_error, created_by, activated_at, completed_at, cancelled_at, cancel_reason, created_at, updated_at, fine_percent, interest_percent, discount_kind, discount_amount, discount_percent, discount_days_before_due
 `
 
 type ClaimContractActivationParams struct {
@@ -147,6 +153,12 @@ func (q *Queries) ClaimContractActivation(ctx context.Context, arg ClaimContract
 		&i.CancelReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FinePercent,
+		&i.InterestPercent,
+		&i.DiscountKind,
+		&i.DiscountAmount,
+		&i.DiscountPercent,
+		&i.DiscountDaysBeforeDue,
 	)
 	return i, err
 }

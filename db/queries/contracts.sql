@@ -69,3 +69,12 @@ SELECT * FROM payments WHERE account_id = $1 AND contract_id = $2;
 -- name: ListContractSplitEntries :many
 SELECT * FROM split_entries WHERE account_id = $1 AND contract_id = $2
 ORDER BY created_at, rule_position NULLS LAST, id;
+
+-- name: SetDraftContractChargeTerms :one
+-- Only a draft's terms change: every charge of an active contract was issued with them.
+UPDATE contracts SET
+    fine_percent = @fine_percent, interest_percent = @interest_percent, discount_kind = @discount_kind,
+    discount_amount = @discount_amount, discount_percent = @discount_percent,
+    discount_days_before_due = @discount_days_before_due, updated_at = now()
+WHERE account_id = @account_id AND id = @id AND status = 'draft'
+RETURNING *;

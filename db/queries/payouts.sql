@@ -53,3 +53,41 @@ WHERE e.account_id = @account_id
   AND (sqlc.narg(date_to)::date IS NULL OR e.occurred_on <= sqlc.narg(date_to)::date)
 ORDER BY p.name NULLS LAST, e.payee_id NULLS LAST, e.occurred_on, e.created_at, e.id
 LIMIT @row_limit;
+
+-- name: GetPayoutForUpdate :one
+SELECT * FROM payouts WHERE account_id = $1 AND id = $2 FOR UPDATE;
+
+-- name: VoidPayout :one
+UPDATE payouts SET voided_at = now(), voided_by = @voided_by, void_reason = @void_reason
+WHERE account_id = @account_id AND id = @id AND voided_at IS NULL
+RETURNING *;
+
+-- name: ReopenPayoutEntries :many
+-- A voided payout's entries: remembered as its own, then pending again with no payout.
+WITH paid AS (
+    INSERT INTO voided_payout_entries (account_id, payout_id, entry_id)
+    SELECT s.account_id, s.payout_id, s.id FROM split_entries s
+    WHERE s.account_id = @account_id AND s.payout_id = @payout_id::uuid
+    RETURNING entry_id
+)
+UPDATE split_entries e SET status = 'pending', payout_id = NULL, updated_at = now()
+FROM paid
+WHERE e.account_id = @account_id AND e.id = paid.entry_id
+RETURNING e.*;
+
+-- name: SettleReversedPairs :execrows
+-- An entry a void made pending again whose payment was refunded meanwhile, and its
+-- reversal still waiting to be clawed back, owe nothing either way: both become
+-- reversed, as when a payment is refunded before its entries are paid out.
+UPDATE split_entries e SET status = 'reversed', updated_at = now()
+FROM split_entries r
+WHERE r.account_id = @account_id AND r.reverses_entry_id = ANY(@entry_ids::uuid[])
+  AND r.status = 'pending' AND r.payout_id IS NULL
+  AND e.account_id = r.account_id AND e.id IN (r.id, r.reverses_entry_id);
+
+-- name: ListVoidedPayoutEntries :many
+-- The entries voided payouts had paid, as they are now.
+SELECT v.payout_id AS voided_payout_id, sqlc.embed(e) FROM voided_payout_entries v
+JOIN split_entries e ON e.account_id = v.account_id AND e.id = v.entry_id
+WHERE v.account_id = @account_id AND v.payout_id = ANY(@payout_ids::uuid[])
+ORDER BY e.occurred_on, e.created_at, e.id;

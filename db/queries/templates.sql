@@ -46,3 +46,11 @@ DELETE FROM template_split_rules WHERE account_id = $1 AND template_id = $2;
 SELECT * FROM template_split_rules
 WHERE account_id = @account_id AND template_id = ANY(@template_ids::uuid[])
 ORDER BY template_id, position;
+
+-- name: SetTemplateChargeTerms :one
+UPDATE templates SET
+    fine_percent = @fine_percent, interest_percent = @interest_percent, discount_kind = @discount_kind,
+    discount_amount = @discount_amount, discount_percent = @discount_percent,
+    discount_days_before_due = @discount_days_before_due, updated_at = now()
+WHERE account_id = @account_id AND id = @id
+RETURNING *;
