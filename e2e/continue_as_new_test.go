@@ -46,8 +46,13 @@ func TestPaymentsAcrossContinueAsNew(t *testing.T) {
 		}
 		return true
 	})
+	// One payment at a time, each applied before the next: the workflow takes
+	// pending events in batches, and twelve at once could fit in one short run.
 	for n := 1; n <= 12; n++ {
 		require.NoError(t, s.sim.Pay(field(installment(view, n), "charge", "asaas_payment_id").(string), asaassim.PayOptions{BillingType: "PIX"}))
+		s.eventually("installment paid", func() bool {
+			return field(installment(s.must(http.StatusOK, "GET", path, nil), n), "status") == "paid"
+		})
 	}
 	s.eventually("the contract completes", func() bool {
 		return s.must(http.StatusOK, "GET", path, nil)["status"] == "completed"
