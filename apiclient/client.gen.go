@@ -1333,12 +1333,15 @@ type ChargeTermsDiscountKind string
 // smallest installment after its discount.
 type ChargeTermsInput struct {
 	Discount *struct {
-		// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+		// Amount An amount as a string or a number; at most 2 decimal places, not negative, no
+		// exponent (the number's literal text is read, never a binary float: Go clients
+		// get a json.Number).
 		Amount        *MoneyInput                  `json:"amount,omitempty"`
 		DaysBeforeDue *int                         `json:"days_before_due,omitempty"`
 		Kind          ChargeTermsInputDiscountKind `json:"kind"`
 
-		// Percent Greater than 0, at most 100, at most 2 decimal places.
+		// Percent Greater than 0, at most 100, at most 2 decimal places (a number's literal text
+		// is read: Go clients get a json.Number).
 		Percent *PercentInput `json:"percent,omitempty"`
 	} `json:"discount,omitempty"`
 
@@ -1542,7 +1545,9 @@ type ContractInput struct {
 	SplitRules       *[]SplitRuleInput   `json:"split_rules,omitempty"`
 	TemplateId       *openapi_types.UUID `json:"template_id,omitempty"`
 
-	// TotalAmount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// TotalAmount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	TotalAmount *MoneyInput `json:"total_amount,omitempty"`
 }
 
@@ -1563,7 +1568,9 @@ type ContractPatch struct {
 	IntervalMonths   *int                `json:"interval_months,omitempty"`
 	SplitRules       *[]SplitRuleInput   `json:"split_rules,omitempty"`
 
-	// TotalAmount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// TotalAmount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	TotalAmount *MoneyInput `json:"total_amount,omitempty"`
 }
 
@@ -1705,7 +1712,9 @@ type InstallmentChangeResult struct {
 type InstallmentInput struct {
 	DueDate Date `json:"due_date"`
 
-	// Value An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// Value An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	Value MoneyInput `json:"value"`
 }
 
@@ -1724,7 +1733,9 @@ type MarkPaidInput struct {
 	// unless this is true; the difference is then written to the audit trail.
 	AllowDifference *bool `json:"allow_difference,omitempty"`
 
-	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	Amount MoneyInput `json:"amount"`
 	PaidOn Date       `json:"paid_on"`
 }
@@ -1732,7 +1743,9 @@ type MarkPaidInput struct {
 // Money An amount in BRL, 2 decimal places, never negative.
 type Money = string
 
-// MoneyInput An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+// MoneyInput An amount as a string or a number; at most 2 decimal places, not negative, no
+// exponent (the number's literal text is read, never a binary float: Go clients
+// get a json.Number).
 type MoneyInput struct {
 	union json.RawMessage
 }
@@ -1741,7 +1754,7 @@ type MoneyInput struct {
 type MoneyInput0 = string
 
 // MoneyInput1 defines model for MoneyInput.1.
-type MoneyInput1 = float32
+type MoneyInput1 = json.Number
 
 // NullableMoney defines model for NullableMoney.
 type NullableMoney = string
@@ -1959,7 +1972,9 @@ type PaymentLinkInput struct {
 	Name                string                             `json:"name"`
 	SubscriptionCycle   *PaymentLinkInputSubscriptionCycle `json:"subscription_cycle,omitempty"`
 
-	// Value An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// Value An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	Value *MoneyInput `json:"value,omitempty"`
 }
 
@@ -2029,7 +2044,8 @@ type PayoutReport struct {
 	Totals StatusTotals `json:"totals"`
 }
 
-// PercentInput Greater than 0, at most 100, at most 2 decimal places.
+// PercentInput Greater than 0, at most 100, at most 2 decimal places (a number's literal text
+// is read: Go clients get a json.Number).
 type PercentInput struct {
 	union json.RawMessage
 }
@@ -2038,7 +2054,7 @@ type PercentInput struct {
 type PercentInput0 = string
 
 // PercentInput1 defines model for PercentInput.1.
-type PercentInput1 = float32
+type PercentInput1 = json.Number
 
 // PixQrCode defines model for PixQrCode.
 type PixQrCode struct {
@@ -2348,10 +2364,14 @@ type SplitPreviewEntryKind string
 
 // SplitPreviewInput defines model for SplitPreviewInput.
 type SplitPreviewInput struct {
-	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	Amount MoneyInput `json:"amount"`
 
-	// NetAmount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// NetAmount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	NetAmount *MoneyInput `json:"net_amount,omitempty"`
 
 	// Origin manual: no fee (net_amount = amount), every payee's share pending (receiveInCash cancels the Asaas split).
@@ -2383,12 +2403,15 @@ type SplitRuleKind string
 // via_gateway (percentage and fixed only) sends the rule in the Asaas charge's
 // split[]; it defaults to true when the payee has an Asaas walletId.
 type SplitRuleInput struct {
-	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no exponent.
+	// Amount An amount as a string or a number; at most 2 decimal places, not negative, no
+	// exponent (the number's literal text is read, never a binary float: Go clients
+	// get a json.Number).
 	Amount  *MoneyInput         `json:"amount,omitempty"`
 	Kind    SplitRuleInputKind  `json:"kind"`
 	PayeeId *openapi_types.UUID `json:"payee_id,omitempty"`
 
-	// Percent Greater than 0, at most 100, at most 2 decimal places.
+	// Percent Greater than 0, at most 100, at most 2 decimal places (a number's literal text
+	// is read: Go clients get a json.Number).
 	Percent    *PercentInput `json:"percent,omitempty"`
 	ViaGateway *bool         `json:"via_gateway,omitempty"`
 }
