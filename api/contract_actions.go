@@ -73,6 +73,27 @@ func (s *Server) ownedContract(c *gin.Context) (dbgen.Contract, error) {
 	return row, notFoundIf(err, "contract")
 }
 
+// installmentParam is the {n} of the path: a number of one of the contract's
+// installments, 404 otherwise.
+func installmentParam(c *gin.Context, contract dbgen.Contract) (int, error) {
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 1 || n > int(contract.InstallmentCount) {
+		return 0, NotFound("installment")
+	}
+	return n, nil
+}
+
+// ownedInstallment is the caller's contract {id} and its installment number {n}
+// (404 when either is not there).
+func (s *Server) ownedInstallment(c *gin.Context) (dbgen.Contract, int, error) {
+	contract, err := s.ownedContract(c)
+	if err != nil {
+		return dbgen.Contract{}, 0, err
+	}
+	n, err := installmentParam(c, contract)
+	return contract, n, err
+}
+
 func (s *Server) activateContract(c *gin.Context) {
 	if err := decodeJSON(c, &struct{}{}); err != nil {
 		s.writeError(c, err)
@@ -94,14 +115,9 @@ func (s *Server) markInstallmentPaid(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	contract, err := s.ownedContract(c)
+	contract, n, err := s.ownedInstallment(c)
 	if err != nil {
 		s.writeError(c, err)
-		return
-	}
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil || n < 1 || n > int(contract.InstallmentCount) {
-		s.writeError(c, NotFound("installment"))
 		return
 	}
 	var f fields

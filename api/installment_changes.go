@@ -59,27 +59,13 @@ type reissueRequest struct {
 	DueDate *string `json:"due_date"`
 }
 
-// installmentNumber is the path's installment number of the contract (404 otherwise).
-func installmentNumber(c *gin.Context, contract dbgen.Contract) (int, error) {
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil || n < 1 || n > int(contract.InstallmentCount) {
-		return 0, NotFound("installment")
-	}
-	return n, nil
-}
-
 func (s *Server) changeInstallment(c *gin.Context) {
 	var in changeInstallmentRequest
 	if err := decodeJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	contract, err := s.ownedContract(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	n, err := installmentNumber(c, contract)
+	contract, n, err := s.ownedInstallment(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -119,12 +105,7 @@ func (s *Server) reissueInstallmentCharge(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	contract, err := s.ownedContract(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	n, err := installmentNumber(c, contract)
+	contract, n, err := s.ownedInstallment(c)
 	if err != nil {
 		s.writeError(c, err)
 		return

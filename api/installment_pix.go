@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"billing/asaas"
 	"billing/db/dbgen"
@@ -65,11 +64,7 @@ func installmentPart[T any](ctx context.Context, s *Server, ch dbgen.Charge, n i
 // 404 when either is not the caller's, 409 when the installment has no charge yet
 // (what names what there is then nothing of to show) or one that cannot be paid.
 func (s *Server) liveCharge(c *gin.Context, what string) (dbgen.Charge, int, error) {
-	contract, err := s.ownedContract(c)
-	if err != nil {
-		return dbgen.Charge{}, 0, err
-	}
-	n, err := installmentParam(c, contract)
+	contract, n, err := s.ownedInstallment(c)
 	if err != nil {
 		return dbgen.Charge{}, 0, err
 	}
@@ -102,14 +97,4 @@ func chargePayable(n int, installmentStatus string, charge dbgen.Charge) error {
 		return Conflict(fmt.Sprintf("The charge of installment %d is %s in Asaas; there is nothing left to pay.", n, charge.Status))
 	}
 	return nil
-}
-
-// installmentParam is the {n} of the path: a number of one of the contract's
-// installments, 404 otherwise.
-func installmentParam(c *gin.Context, contract dbgen.Contract) (int, error) {
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil || n < 1 || n > int(contract.InstallmentCount) {
-		return 0, NotFound("installment")
-	}
-	return n, nil
 }
