@@ -86,21 +86,28 @@ type payoutInput struct {
 	Reference *string  `json:"reference"`
 }
 
+// check validates a payout request (one payee's or a bulk one): the entries, a
+// payment date not in the future, the method and the reference.
+func (in payoutInput) check() (ids []uuid.UUID, paidOn time.Time, method string, reference *string, err error) {
+	var f fields
+	ids = f.entryIDs(in.EntryIDs)
+	paidOn = f.date("paid_on", in.PaidOn)
+	if today := time.Now().UTC().Truncate(24 * time.Hour); paidOn.After(today) {
+		f.add("paid_on", "must not be in the future")
+	}
+	method = f.oneOf("method", in.Method, "PIX", "TED", "CASH")
+	reference = f.optText("reference", in.Reference, 200)
+	return ids, paidOn, method, reference, f.err()
+}
+
 func (s *Server) createPayout(c *gin.Context) {
 	var in payoutInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	var f fields
-	ids := f.entryIDs(in.EntryIDs)
-	paidOn := f.date("paid_on", in.PaidOn)
-	if today := time.Now().UTC().Truncate(24 * time.Hour); paidOn.After(today) {
-		f.add("paid_on", "must not be in the future")
-	}
-	method := f.oneOf("method", in.Method, "PIX", "TED", "CASH")
-	reference := f.optText("reference", in.Reference, 200)
-	if err := f.err(); err != nil {
+	ids, paidOn, method, reference, err := in.check()
+	if err != nil {
 		s.writeError(c, err)
 		return
 	}

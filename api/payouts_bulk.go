@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"billing/db/dbgen"
 
@@ -28,15 +27,8 @@ func (s *Server) createBulkPayout(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	var f fields
-	ids := f.entryIDs(in.EntryIDs)
-	paidOn := f.date("paid_on", in.PaidOn)
-	if today := time.Now().UTC().Truncate(24 * time.Hour); paidOn.After(today) {
-		f.add("paid_on", "must not be in the future")
-	}
-	method := f.oneOf("method", in.Method, "PIX", "TED", "CASH")
-	reference := f.optText("reference", in.Reference, 200)
-	if err := f.err(); err != nil {
+	ids, paidOn, method, reference, err := in.check()
+	if err != nil {
 		s.writeError(c, err)
 		return
 	}
