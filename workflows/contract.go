@@ -119,6 +119,10 @@ type ContractOptions struct {
 	// overdue, for ReconcileFor after it became overdue.
 	ReconcileEvery time.Duration
 	ReconcileFor   time.Duration
+	// SplitReadAfter is how long after a payment with a gateway split the
+	// contract reads the split's outcome back from Asaas (it settles with the
+	// payment's credit; a refused one becomes a manual payout).
+	SplitReadAfter time.Duration
 }
 
 // Defaults for ContractOptions.
@@ -129,6 +133,7 @@ const (
 	DefaultReconcileGrace   = 2 * time.Hour
 	DefaultReconcileEvery   = 24 * time.Hour
 	DefaultReconcileFor     = 60 * 24 * time.Hour
+	DefaultSplitReadAfter   = time.Hour
 )
 
 func (o ContractOptions) withDefaults() ContractOptions {
@@ -149,6 +154,9 @@ func (o ContractOptions) withDefaults() ContractOptions {
 	}
 	if o.ReconcileFor <= 0 {
 		o.ReconcileFor = DefaultReconcileFor
+	}
+	if o.SplitReadAfter <= 0 {
+		o.SplitReadAfter = DefaultSplitReadAfter
 	}
 	return o
 }

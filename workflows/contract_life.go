@@ -21,9 +21,14 @@ import (
 // changeOneHopEvents): a run that started before it keeps deciding as before
 // (decideForInstallment: these events do not change a contract, refunds are
 // whole, reconciliation maps what it did) until it continues as new.
+//
+// Version 2 (splitReadLater) reads a payment's split back SplitReadAfter after
+// it was applied instead of at the next loop turn: off the path that applies a
+// burst of payments, and together with the others of that hour.
 const (
 	changeChargeLife = "charge-life"
 	chargeLife       = workflow.Version(1)
+	splitReadLater   = workflow.Version(2)
 )
 
 // Asaas payment events of the charge's life.
@@ -234,13 +239,18 @@ func (w *contractWorkflow) applyLife(ctx workflow.Context, inst *InstallmentStat
 // readSplitBack: a payment just received (or credited) whose entries Asaas pays
 // in part through the charge's split (gatewayEntries > 0) is read back from
 // Asaas — not in the batch that applied it (a payment stays one local activity),
-// but at the top of the next loop turn, together with every other read-back due
-// (splitChecksDue: one activity).
+// but SplitReadAfter later (at the next loop turn for runs before
+// splitReadLater), together with every other read-back due (splitChecksDue:
+// one activity).
 func (w *contractWorkflow) readSplitBack(ctx workflow.Context, inst *InstallmentState, gatewayEntries int) error {
 	if w.life < chargeLife || gatewayEntries == 0 || inst.Payment == nil || inst.Payment.AsaasPaymentID == "" {
 		return nil
 	}
-	inst.Payment.SplitCheckAt = workflow.Now(ctx)
+	at := workflow.Now(ctx)
+	if w.life >= splitReadLater {
+		at = at.Add(w.opts.SplitReadAfter)
+	}
+	inst.Payment.SplitCheckAt = at
 	return nil
 }
 

@@ -522,6 +522,41 @@ func TestSplitReadBackAfterPayment(t *testing.T) {
 	assert.True(t, v.Installments[0].Payment.SplitCheckAt.IsZero(), "settled: no more read-backs")
 }
 
+// The split is read back SplitReadAfter (1 h) after the payment, off the path
+// that applies a burst; runs of charge-life version 1 read it at the next turn.
+func TestSplitReadBackWaitsAnHour(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		version   workflow.Version
+		readAfter time.Duration
+	}{
+		{"split read later", splitReadLater, DefaultSplitReadAfter},
+		{"charge-life version 1", chargeLife, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFake("100.00", "100.00")
+			fake.gateway = 1
+			env := newContractEnv(t, fake)
+			env.OnGetVersion(changeChargeLife, workflow.DefaultVersion, splitReadLater).Return(tc.version)
+			signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
+			var paid, later ContractView
+			at(env, time.Hour+time.Minute, func() { paid = query(t, env) })
+			at(env, 2*time.Hour+time.Minute, func() { later = query(t, env) })
+			signal(env, 3*time.Hour, payment(evReceived, 2, "RECEIVED", "100.00", "98.01")) // the contract completes
+			env.ExecuteWorkflow(ContractWorkflow, input())
+
+			require.NoError(t, env.GetWorkflowError())
+			if tc.readAfter > 0 {
+				assert.Zero(t, paid.Installments[0].Payment.SplitChecks, "not read back with the payment")
+				assert.True(t, start.Add(time.Hour+tc.readAfter).Equal(paid.Installments[0].Payment.SplitCheckAt), "due an hour after the payment: %s", paid.Installments[0].Payment.SplitCheckAt)
+			} else {
+				assert.Equal(t, 1, paid.Installments[0].Payment.SplitChecks, "read back at the next turn")
+			}
+			assert.Equal(t, 1, later.Installments[0].Payment.SplitChecks)
+		})
+	}
+}
+
 // A run that started before changeChargeLife decides as before: the events of
 // the charge's life are recorded as not changing a contract, refunds are asked
 // about as whole refunds, no split is read back.
@@ -530,7 +565,7 @@ func TestRunsBeforeChargeLifeDecideAsBefore(t *testing.T) {
 	fake.gateway = 1
 	fake.atAsaas(1, activities.GatewayPaymentInfo{ID: "pay_1", Status: "RECEIVED", Value: dec("100.00"), NetValue: dec("98.01"), Refunded: dec("30.00")})
 	env := newContractEnv(t, fake)
-	env.OnGetVersion(changeChargeLife, workflow.DefaultVersion, chargeLife).Return(workflow.DefaultVersion)
+	env.OnGetVersion(changeChargeLife, workflow.DefaultVersion, splitReadLater).Return(workflow.DefaultVersion)
 	signal(env, time.Hour, payment(evReceived, 1, "RECEIVED", "100.00", "98.01"))
 	signal(env, 2*time.Hour, payment(evChargebackRequested, 1, "CHARGEBACK_REQUESTED", "100.00", "98.01"))
 	signal(env, 3*time.Hour, payment(evPartiallyRefunded, 1, "RECEIVED", "100.00", "98.01"))

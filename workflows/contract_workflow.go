@@ -107,7 +107,7 @@ func (w *contractWorkflow) ref() activities.ContractRef {
 func (w *contractWorkflow) run(ctx workflow.Context) error {
 	w.version = workflow.GetVersion(ctx, changeOneHopEvents, workflow.DefaultVersion, oneHopEvents)
 	if w.version >= oneHopEvents {
-		w.life = workflow.GetVersion(ctx, changeChargeLife, workflow.DefaultVersion, chargeLife)
+		w.life = workflow.GetVersion(ctx, changeChargeLife, workflow.DefaultVersion, splitReadLater)
 	}
 	if err := w.locked(ctx, w.start); err != nil {
 		return err
