@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -464,6 +465,9 @@ type ReissueChargeInput struct {
 	DueDate         string // YYYY-MM-DD
 	Reason          string // reissued | changed (PATCH fell back to it) | updated (PAYMENT_UPDATED gone wrong)
 	RequestedBy     string // user id
+	// Attempt names this re-issue the same way on every retry; empty (the
+	// workflow's case): the activity's workflow run and activity id.
+	Attempt string `json:",omitempty"`
 }
 
 // ReissueCharge supersedes the installment's current charge, sets its value and
@@ -495,10 +499,20 @@ func (a *Activities) ReissueCharge(ctx context.Context, in ReissueChargeInput) (
 				"charge %s of installment %d is still %s at Asaas: it must be deleted before another is issued", in.Replaces, in.Number, old.Status), ErrTypeInvalidState, nil)
 		}
 	}
+	attempt := in.Attempt
+	if attempt == "" {
+		attempt = activityKey(ctx)
+	}
 	err = a.inTx(ctx, func(q *dbgen.Queries) error {
 		inst, err := q.GetInstallmentForUpdate(ctx, dbgen.GetInstallmentForUpdateParams{AccountID: acct, ContractID: cid, Number: int32(in.Number)})
 		if err != nil {
 			return missing(err, "installment %d of contract %s", in.Number, cid)
+		}
+		// An earlier attempt of this activity prepared it and failed after (an
+		// installment that had no charge leaves no other trace of that).
+		if prepared, err := q.AuditWrittenByActivity(ctx, dbgen.AuditWrittenByActivityParams{
+			AccountID: acct, ContractID: &cid, Action: "charge.reissued", Activity: attempt}); err != nil || prepared {
+			return err
 		}
 		cur, err := q.GetChargeByInstallment(ctx, dbgen.GetChargeByInstallmentParams{AccountID: acct, InstallmentID: inst.ID})
 		switch {
@@ -530,7 +544,7 @@ func (a *Activities) ReissueCharge(ctx context.Context, in ReissueChargeInput) (
 		}
 		return writeAudit(ctx, q, auditEvent{account: acct, actorType: actor, actorID: userID(in.RequestedBy), action: "charge.reissued",
 			entityType: "installment", entityID: &inst.ID, contractID: &cid, data: map[string]any{
-				"installment": in.Number, "replaces": in.Replaces, "reason": in.Reason,
+				"installment": in.Number, "replaces": in.Replaces, "reason": in.Reason, "activity": attempt,
 				"before": map[string]any{"value": domain.FormatMoney(inst.Value), "due_date": inst.DueDate.Format(time.DateOnly), "status": inst.Status},
 				"after":  map[string]any{"value": domain.FormatMoney(in.Value), "due_date": in.DueDate},
 			}})
@@ -680,4 +694,11 @@ func splitOfEntry(splits []asaas.Split, position int32, wallet string) (asaas.Sp
 		return match[0], true
 	}
 	return asaas.Split{}, false
+}
+
+// activityKey names this activity execution the same way on every retry: its
+// workflow run and activity id.
+func activityKey(ctx context.Context) string {
+	info := activity.GetInfo(ctx)
+	return info.WorkflowExecution.RunID + "/" + info.ActivityID
 }

@@ -284,6 +284,28 @@ func TestUpdateAndReissueAgainstTheSimulator(t *testing.T) {
 	assert.Equal(t, 1, f.count(`SELECT count(*) FROM contracts WHERE id=$1 AND total_amount=260`, f.contract))
 }
 
+// Re-issuing for an installment that never had a charge: an attempt that
+// prepared it and then failed at Asaas is retried without a second
+// charge.reissued (the audit row, keyed by the activity, is the only trace).
+func TestReissueWithoutAChargeRetriedAuditsOnce(t *testing.T) {
+	f := newFixture(t, "100.00", "100.00")
+	f.activate()
+	sim := f.withSim()
+	customer, _ := f.issue(1) // #2 has no charge
+	in := activities.ReissueChargeInput{ContractRef: f.ref(), Number: 2, AsaasCustomerID: customer,
+		Value: dec("100.00"), DueDate: "2030-02-20", Reason: "reissued", RequestedBy: f.user.String(),
+		Attempt: "run-1/activity-7"} // what a retry of the same activity execution shares
+
+	sim.SetFaults(asaassim.Faults{FailRate: 1})
+	var ch activities.ChargeIssued
+	require.Error(t, f.run(f.acts.ReissueCharge, in, &ch), "Asaas fails after the installment was prepared")
+	sim.SetFaults(asaassim.Faults{})
+	require.NoError(t, f.run(f.acts.ReissueCharge, in, &ch), "the retry")
+	assert.NotEmpty(t, ch.AsaasPaymentID)
+	assert.Equal(t, 1, f.count(`SELECT count(*) FROM audit_events WHERE contract_id=$1 AND action='charge.reissued'`, f.contract))
+	assert.Equal(t, 1, f.count(`SELECT count(*) FROM installments WHERE contract_id=$1 AND number=2 AND status='open' AND due_date='2030-02-20'`, f.contract))
+}
+
 // The split read back after payment: the agent's split refused at Asaas makes
 // its entry a pending manual payout, audited with Asaas's reason; again, nothing.
 func TestCheckSplitOutcomeAgainstTheSimulator(t *testing.T) {

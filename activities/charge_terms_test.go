@@ -1,47 +1,19 @@
 package activities_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"testing"
 
 	"billing/activities"
 	"billing/asaas"
-	"billing/asaassim"
 	"billing/db/dbgen"
-	"billing/gateway"
-	"billing/secret"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// withSimulator points the fixture's activities at the Asaas simulator, as the
-// account's Asaas settings, with the agent's wallet an account of the simulator.
-func (f *fixture) withSimulator() *asaassim.Server {
-	f.t.Helper()
-	sim := asaassim.New(asaassim.Options{})
-	f.t.Cleanup(sim.Close)
-	srv := httptest.NewServer(sim.Handler())
-	f.t.Cleanup(srv.Close)
-	merchant := sim.CreateAccount("Acme at Asaas")
-	wallet := sim.CreateAccount("Agent's wallet")
-	ctx := context.Background()
-	_, err := f.pool.Exec(ctx, "UPDATE payees SET asaas_wallet_id = $2 WHERE id = $1", f.agent, wallet.WalletID)
-	require.NoError(f.t, err)
-	key := bytes.Repeat([]byte{7}, 32)
-	sealed, err := secret.Seal(key, []byte(merchant.APIKey), f.account[:])
-	require.NoError(f.t, err)
-	_, err = dbgen.New(f.pool).UpsertAsaasSettings(ctx, dbgen.UpsertAsaasSettingsParams{AccountID: f.account,
-		ApiKeyCiphertext: sealed, ApiKeyLast4: merchant.APIKey[len(merchant.APIKey)-4:], Environment: "sandbox", UpdatedBy: f.user})
-	require.NoError(f.t, err)
-	f.acts = activities.New(activities.Deps{Pool: f.pool, Gateway: gateway.NewConnector(key, srv.URL)})
-	f.env.RegisterActivity(f.acts)
-	return sim
-}
 
 // Every charge carries the contract's terms to Asaas, which answers them in the
 // captured shapes (FACTS.md): discount {value, limitDate, dueDateLimitDays, type},
@@ -74,7 +46,7 @@ func TestIssueChargeSendsTheChargeTerms(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, "100.00")
-			sim := f.withSimulator()
+			sim := f.withSim()
 			_, err := dbgen.New(f.pool).SetDraftContractChargeTerms(context.Background(), dbgen.SetDraftContractChargeTermsParams{
 				AccountID: f.account, ID: f.contract, FinePercent: dec(tc.fine), InterestPercent: dec(tc.interest),
 				DiscountKind: tc.discountKind, DiscountAmount: tc.discountAmount, DiscountPercent: tc.pct, DiscountDaysBeforeDue: tc.days})

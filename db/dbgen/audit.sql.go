@@ -12,6 +12,35 @@ import (
 	"github.com/google/uuid"
 )
 
+const auditWrittenByActivity = `-- name: AuditWrittenByActivity :one
+SELECT EXISTS (
+    SELECT 1 FROM audit_events
+    WHERE account_id = $1 AND contract_id = $2 AND action = $3 AND data->>'activity' = $4::text
+) AS written
+`
+
+type AuditWrittenByActivityParams struct {
+	AccountID  uuid.UUID
+	ContractID *uuid.UUID
+	Action     string
+	Activity   string
+}
+
+// Whether an activity (data->>'activity': its workflow run and activity id, the
+// same on every retry) already wrote this action on the contract: a retry after
+// its transaction committed writes nothing twice.
+func (q *Queries) AuditWrittenByActivity(ctx context.Context, arg AuditWrittenByActivityParams) (bool, error) {
+	row := q.db.QueryRow(ctx, auditWrittenByActivity,
+		arg.AccountID,
+		arg.ContractID,
+		arg.Action,
+		arg.Activity,
+	)
+	var written bool
+	err := row.Scan(&written)
+	return written, err
+}
+
 const insertAuditEvent = `-- name: InsertAuditEvent :exec
 INSERT INTO audit_events (account_id, actor_type, actor_id, action, entity_type, entity_id, contract_id, data)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

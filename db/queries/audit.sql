@@ -13,3 +13,12 @@ WHERE account_id = @account_id
        OR (created_at, id) < (sqlc.narg(after_created_at)::timestamptz, sqlc.narg(after_id)::uuid))
 ORDER BY created_at DESC, id DESC
 LIMIT @row_limit;
+
+-- name: AuditWrittenByActivity :one
+-- Whether an activity (data->>'activity': its workflow run and activity id, the
+-- same on every retry) already wrote this action on the contract: a retry after
+-- its transaction committed writes nothing twice.
+SELECT EXISTS (
+    SELECT 1 FROM audit_events
+    WHERE account_id = @account_id AND contract_id = @contract_id AND action = @action AND data->>'activity' = @activity::text
+) AS written;
