@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // Every charge carries the contract's terms to Asaas, which answers them in the
 // captured shapes (FACTS.md): discount {value, limitDate, dueDateLimitDays, type},
 // fine {value, type}, interest {value, type}; a contract without terms sends none
