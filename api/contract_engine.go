@@ -31,6 +31,7 @@ type TemporalContracts struct {
 	pool     *pgxpool.Pool
 	temporal client.Client
 	wait     time.Duration // how long a request waits for an action to finish
+	options  workflows.ContractOptions
 }
 
 // NewTemporalContracts is the production ContractEngine.
@@ -41,6 +42,13 @@ func NewTemporalContracts(pool *pgxpool.Pool, c client.Client) *TemporalContract
 // WithActionWait changes how long requests wait before answering 202.
 func (e *TemporalContracts) WithActionWait(d time.Duration) *TemporalContracts {
 	e.wait = d
+	return e
+}
+
+// WithContractOptions tunes the contract workflows it starts (zero values: the
+// workflow's defaults); the end-to-end tests compress timers with it.
+func (e *TemporalContracts) WithContractOptions(o workflows.ContractOptions) *TemporalContracts {
+	e.options = o
 	return e
 }
 
@@ -86,7 +94,7 @@ func (e *TemporalContracts) Activate(ctx context.Context, a Actor, contractID uu
 		),
 		StaticSummary: "Contract " + contractID.String(),
 	}, workflows.ContractWorkflow, workflows.ContractInput{
-		AccountID: a.AccountID.String(), ContractID: contractID.String(), ActivatedBy: a.UserID.String(),
+		AccountID: a.AccountID.String(), ContractID: contractID.String(), ActivatedBy: a.UserID.String(), Options: e.options,
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	switch {

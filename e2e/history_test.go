@@ -51,7 +51,8 @@ func history(t *testing.T, s *stack, workflowID, runID string) *historypb.Histor
 // recordings (the first event path with webhook-event workflows, the one-hop path
 // before later markers, the queue watch that slept before its sweep) stay as they
 // were recorded, so the branches kept for running workflows stay guarded too.
-const generation = "closing-check"
+// (Queue watch and reconciliation runs were last recorded as "closing-check".)
+const generation = "split-read-later"
 
 // replayAndRecord replays and records this run's contract workflow
 // (<name>-<generation>-contract-run<n>).

@@ -100,7 +100,8 @@ func newStackOf(t *testing.T, o stackOptions) *stack {
 
 	connector := gateway.NewConnector(secretKey, s.simURL)
 	logger := slog.New(slog.DiscardHandler)
-	engine := api.NewTemporalContracts(apiPool, apiTemporal)
+	// A payment's split is read back a second after it, not an hour.
+	engine := api.NewTemporalContracts(apiPool, apiTemporal).WithContractOptions(workflows.ContractOptions{SplitReadAfter: time.Second})
 	if actionWait > 0 {
 		engine.WithActionWait(actionWait)
 	}
