@@ -37,3 +37,22 @@ func TestScreensRenderSignedInOnly(t *testing.T) {
 	_ = strings.TrimSpace
 	_ = url.Values{}
 }
+
+// Settings show the Asaas webhook queue as the queue watch last read it.
+func TestSettingsShowTheAsaasQueue(t *testing.T) {
+	s := newStack(t)
+	v := s.visitor()
+	v.signIn(s.token)
+	form := v.get("/console/settings")
+	saved := v.post("/console/settings", url.Values{"_csrf": {form.csrf(t)}, "api_key": {s.merchant.APIKey}, "environment": {"sandbox"}})
+	require.Equal(t, http.StatusOK, saved.Status, saved.Body)
+	assert.Contains(t, v.get("/console/settings").Body, "has not been read yet")
+
+	_, err := s.pool.Exec(t.Context(), `INSERT INTO webhook_queue_health (account_id, webhook_ids, enabled, interrupted, penalized_requests_count, checked_at)
+		VALUES ($1, '{wh_1}', true, true, 15, '2026-03-31 14:05:00+00')`, s.account)
+	require.NoError(t, err)
+	page := v.get("/console/settings").Body
+	assert.Contains(t, page, "At Asaas, read 31/03/2026 11:05")
+	assert.Contains(t, page, ">interrupted<")
+	assert.Contains(t, page, "15 failed deliveries in a row")
+}

@@ -15,6 +15,18 @@ type settingsView struct {
 	Environment             *string    `json:"environment"`
 	WebhookSecretConfigured bool       `json:"webhook_secret_configured"`
 	UpdatedAt               *time.Time `json:"updated_at"`
+	// WebhookQueue is the Asaas webhook queue as the queue watch last read it
+	// (nil until read).
+	WebhookQueue *webhookQueue `json:"webhook_queue"`
+}
+
+type webhookQueue struct {
+	Enabled                bool       `json:"enabled"`
+	Interrupted            bool       `json:"interrupted"`
+	PenalizedRequestsCount int        `json:"penalized_requests_count"`
+	CheckedAt              time.Time  `json:"checked_at"`
+	ReactivatedAt          *time.Time `json:"reactivated_at"`
+	LastSweepAt            *time.Time `json:"last_sweep_at"`
 }
 
 type webhookEvent struct {
