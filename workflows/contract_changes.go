@@ -166,6 +166,23 @@ func (w *contractWorkflow) paidMeanwhile(ctx workflow.Context, inst *Installment
 		inst.Number, gw.Payment.ID), ErrTypeAlreadyPaid)
 }
 
+// deleteLiveCharge deletes the installment's charge at Asaas (DeleteCharge). A
+// refusal is recorded on the contract (what: the step) and answered as a gateway
+// error ending in consequence; a charge found paid comes back as
+// OutcomePaidAtGateway for the caller to take.
+func (w *contractWorkflow) deleteLiveCharge(ctx workflow.Context, inst *InstallmentState, what, consequence string) (activities.GatewayOutcome, error) {
+	var gw activities.GatewayOutcome
+	err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
+		ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.ChargeID,
+	}).Get(ctx, &gw)
+	if rejected(err) {
+		_ = w.recordError(ctx, inst.Number, what, err)
+		return gw, temporal.NewApplicationError(fmt.Sprintf("Asaas refused to delete the charge of installment %d: %s; %s",
+			inst.Number, errorMessage(err), consequence), ErrTypeGateway)
+	}
+	return gw, err
+}
+
 // reissue deletes the installment's charge at Asaas if it is still live, then
 // issues a new one with the value and due date (ReissueCharge). Asaas refusing the
 // deletion stops it (the installment keeps its charge); Asaas refusing the new
@@ -173,15 +190,7 @@ func (w *contractWorkflow) paidMeanwhile(ctx workflow.Context, inst *Installment
 // (it can be issued again).
 func (w *contractWorkflow) reissue(ctx workflow.Context, inst *InstallmentState, value decimal.Decimal, due, reason, requestedBy string) error {
 	if inst.ChargeID != "" && !inst.ChargeDeleted {
-		var gw activities.GatewayOutcome
-		err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
-			ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.ChargeID,
-		}).Get(ctx, &gw)
-		if rejected(err) {
-			_ = w.recordError(ctx, inst.Number, "delete the charge to issue it again", err)
-			return temporal.NewApplicationError(fmt.Sprintf("Asaas refused to delete the charge of installment %d: %s; nothing was changed",
-				inst.Number, errorMessage(err)), ErrTypeGateway)
-		}
+		gw, err := w.deleteLiveCharge(ctx, inst, "delete the charge to issue it again", "nothing was changed")
 		if err != nil {
 			return err
 		}

@@ -169,15 +169,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 				continue
 			}
 			if inst.ChargeID != "" && !inst.ChargeDeleted {
-				var gw activities.GatewayOutcome
-				err := workflow.ExecuteActivity(gatewayActivity(ctx), a.DeleteCharge, activities.DeleteChargeInput{
-					ContractRef: w.ref(), Number: inst.Number, AsaasPaymentID: inst.ChargeID,
-				}).Get(ctx, &gw)
-				if rejected(err) {
-					_ = w.recordError(ctx, inst.Number, "delete charge", err)
-					return temporal.NewApplicationError(fmt.Sprintf("Asaas refused to delete the charge of installment %d: %s; the contract stays active",
-						inst.Number, errorMessage(err)), ErrTypeGateway)
-				}
+				gw, err := w.deleteLiveCharge(ctx, inst, "delete charge", "the contract stays active")
 				if err != nil {
 					return err
 				}
