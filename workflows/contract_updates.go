@@ -142,8 +142,9 @@ func (w *contractWorkflow) validateCancel(_ workflow.Context, _ CancelRequest) e
 // cancel deletes every open charge from the last installment to the first (the
 // order Asaas requires for installment plans), keeps paid installments, cancels
 // the rest and closes the contract. A charge that turns out to be paid at Asaas is
-// recorded as paid and kept (recordFoundPayment: its split is read back too). If Asaas refuses a deletion, nothing is cancelled and
-// the error is returned: the caller may retry (deleted charges stay deleted).
+// recorded as paid and kept (recordFoundPayment: its split is read back too). If
+// Asaas refuses a deletion, nothing is cancelled and the error is returned: the
+// caller may retry (deleted charges stay deleted).
 func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (CancelResult, error) {
 	var out CancelResult
 	err := w.locked(ctx, func(ctx workflow.Context) error {
