@@ -51,8 +51,9 @@ func history(t *testing.T, s *stack, workflowID, runID string) *historypb.Histor
 // recordings (the first event path with webhook-event workflows, the one-hop path
 // before later markers, the queue watch that slept before its sweep) stay as they
 // were recorded, so the branches kept for running workflows stay guarded too.
-// (Queue watch and reconciliation runs were last recorded as "closing-check".)
-const generation = "split-read-later"
+// (Queue watch and reconciliation runs were last recorded as "closing-check",
+// the charge's life and the other contracts as "split-read-later".)
+const generation = "found-split-read"
 
 // replayAndRecord replays and records this run's contract workflow
 // (<name>-<generation>-contract-run<n>).

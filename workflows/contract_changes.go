@@ -121,7 +121,7 @@ func (w *contractWorkflow) changeInstallment(ctx workflow.Context, req ChangeIns
 				how = "updated"
 				inst.Value, inst.DueDate, inst.Status, inst.Checks = value, due, statusFor(ctx, due), 0
 			case activities.OutcomePaidAtGateway:
-				return w.paidMeanwhile(ctx, inst, gw)
+				return w.paidMeanwhile(ctx, inst, gw, notChanged)
 			case activities.OutcomeChargeNotFound:
 				inst.ChargeDeleted = true
 			}
@@ -148,23 +148,22 @@ func statusFor(ctx workflow.Context, due string) string {
 	return instOpen
 }
 
-// paidMeanwhile records the payment Asaas holds for a charge we meant to change
-// (the customer paid first) and refuses the change.
-func (w *contractWorkflow) paidMeanwhile(ctx workflow.Context, inst *InstallmentState, gw activities.GatewayOutcome) error {
+// paidMeanwhile records the payment Asaas holds for a charge we meant to mark
+// paid, change or issue again (the customer paid first: recordFoundPayment) and
+// refuses the request (409); outcome says what became of it.
+func (w *contractWorkflow) paidMeanwhile(ctx workflow.Context, inst *InstallmentState, gw activities.GatewayOutcome, outcome string) error {
 	if gw.Payment == nil {
 		return temporal.NewApplicationError(fmt.Sprintf("installment %d was paid at Asaas meanwhile", inst.Number), ErrTypeAlreadyPaid)
 	}
-	if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment), false, ""); err != nil {
+	if err := w.recordFoundPayment(ctx, inst, *gw.Payment); err != nil {
 		return err
 	}
-	w.upsertSearchAttributes(ctx)
-	if err := w.maybeComplete(ctx); err != nil {
-		return err
-	}
-	return temporal.NewApplicationError(fmt.Sprintf(
-		"installment %d was already paid through Asaas (payment %s); it is recorded as paid and nothing was changed",
-		inst.Number, gw.Payment.ID), ErrTypeAlreadyPaid)
+	return temporal.NewApplicationError(fmt.Sprintf("installment %d was already paid through Asaas (payment %s); %s",
+		inst.Number, gw.Payment.ID, outcome), ErrTypeAlreadyPaid)
 }
+
+// notChanged is what paidMeanwhile says of a change or re-issue refused.
+const notChanged = "it is recorded as paid and nothing was changed"
 
 // deleteLiveCharge deletes the installment's charge at Asaas (DeleteCharge). A
 // refusal is recorded on the contract (what: the step) and answered as a gateway
@@ -195,7 +194,7 @@ func (w *contractWorkflow) reissue(ctx workflow.Context, inst *InstallmentState,
 			return err
 		}
 		if gw.Outcome == activities.OutcomePaidAtGateway {
-			return w.paidMeanwhile(ctx, inst, gw)
+			return w.paidMeanwhile(ctx, inst, gw, notChanged)
 		}
 		inst.ChargeDeleted = true
 	}

@@ -31,6 +31,27 @@ const (
 	splitReadLater   = workflow.Version(2)
 )
 
+// changeFoundSplitRead versions the read-back of a gateway payment the contract
+// finds at Asaas while doing something else (recordFoundPayment): mark-paid
+// refused because the customer paid first, a change or re-issue whose charge
+// turns out paid, a cancellation that finds a charge paid. Before it, such a
+// payment was recorded and its split never read back: a split Asaas did not
+// carry out never became a pending manual payout.
+//
+// Unlike changeChargeLife it is taken where it is needed, the first time a run
+// finds such a payment with entries Asaas pays (and only on charge-life runs,
+// which read splits back at all): a running contract reads back the payments it
+// finds from then on, without waiting to continue as new, and a recorded run
+// that found one before (no marker) replays as it ran.
+//
+// Version 1 (foundSplitRead): the found payment's split is read back as a
+// webhook's is (readSplitBack: SplitReadAfter later, at the next loop turn on
+// charge-life version 1), and the loop arms its wake timer again for it.
+const (
+	changeFoundSplitRead = "found-split-read"
+	foundSplitRead       = workflow.Version(1)
+)
+
 // Asaas payment events of the charge's life.
 const (
 	evUpdated                    = asaas.EventPaymentUpdated
@@ -241,7 +262,9 @@ func (w *contractWorkflow) applyLife(ctx workflow.Context, inst *InstallmentStat
 // Asaas — not in the batch that applied it (a payment stays one local activity),
 // but SplitReadAfter later (at the next loop turn for runs before
 // splitReadLater), together with every other read-back due (splitChecksDue:
-// one activity).
+// one activity). Payments applied from an event or a reconciled state come
+// here from decideAndApply and applyLife; payments found by an update or the
+// cancellation from recordFoundPayment (from changeFoundSplitRead on).
 func (w *contractWorkflow) readSplitBack(ctx workflow.Context, inst *InstallmentState, gatewayEntries int) error {
 	if w.life < chargeLife || gatewayEntries == 0 || inst.Payment == nil || inst.Payment.AsaasPaymentID == "" {
 		return nil

@@ -66,6 +66,32 @@ func (w *contractWorkflow) recordPayment(ctx workflow.Context, in activities.App
 	return paid, nil
 }
 
+// recordFoundPayment records a gateway payment the contract found at Asaas
+// while doing something else — ReceiveInCash refused because the customer paid
+// first (mark-paid), a charge to change, re-issue or delete found paid — the
+// one place these paths take it: the payment (recordPayment), its split read
+// back as a webhook payment's is (from changeFoundSplitRead on), then the search
+// attributes and the completion check. While cancelling, the cancellation does
+// those two once at its end (and a contract being cancelled never completes).
+func (w *contractWorkflow) recordFoundPayment(ctx workflow.Context, inst *InstallmentState, p activities.GatewayPaymentInfo) error {
+	paid, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, p), false, "")
+	if err != nil {
+		return err
+	}
+	if w.life >= chargeLife && paid.GatewayEntries > 0 &&
+		workflow.GetVersion(ctx, changeFoundSplitRead, workflow.DefaultVersion, foundSplitRead) >= foundSplitRead {
+		if err := w.readSplitBack(ctx, inst, paid.GatewayEntries); err != nil {
+			return err
+		}
+		w.rearm = true // found by an update: the loop arms the wake timer for the read-back
+	}
+	if w.state.Cancelling {
+		return nil
+	}
+	w.upsertSearchAttributes(ctx)
+	return w.maybeComplete(ctx)
+}
+
 func (w *contractWorkflow) markInstallmentPaid(in activities.ApplyPaymentInput, paymentID string) {
 	inst := w.installment(in.Number)
 	inst.Status = instPaid

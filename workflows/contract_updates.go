@@ -64,6 +64,8 @@ func (w *contractWorkflow) validateMarkPaid(_ workflow.Context, req MarkPaidRequ
 
 // markPaid records a payment made outside the gateway: Asaas receiveInCash first
 // (which cancels the Asaas split), then the same pipeline as a webhook payment.
+// When Asaas refuses because the customer already paid through it, that payment
+// is recorded instead (paidMeanwhile) and the request refused (409).
 func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (MarkPaidResult, error) {
 	var out MarkPaidResult
 	err := w.locked(ctx, func(ctx workflow.Context) error {
@@ -78,18 +80,9 @@ func (w *contractWorkflow) markPaid(ctx workflow.Context, req MarkPaidRequest) (
 			}).Get(ctx, &gw); err != nil {
 				return err
 			}
-			if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
+			if gw.Outcome == activities.OutcomePaidAtGateway {
 				// The customer paid through Asaas first: that payment is the real one.
-				if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment), false, ""); err != nil {
-					return err
-				}
-				w.upsertSearchAttributes(ctx)
-				if err := w.maybeComplete(ctx); err != nil {
-					return err
-				}
-				return temporal.NewApplicationError(fmt.Sprintf(
-					"installment %d was already paid through Asaas (payment %s); it is recorded as a gateway payment",
-					inst.Number, gw.Payment.ID), ErrTypeAlreadyPaid)
+				return w.paidMeanwhile(ctx, inst, gw, "it is recorded as a gateway payment")
 			}
 		}
 		manual := activities.ApplyPaymentInput{
@@ -149,8 +142,9 @@ func (w *contractWorkflow) validateCancel(_ workflow.Context, _ CancelRequest) e
 // cancel deletes every open charge from the last installment to the first (the
 // order Asaas requires for installment plans), keeps paid installments, cancels
 // the rest and closes the contract. A charge that turns out to be paid at Asaas is
-// recorded as paid and kept. If Asaas refuses a deletion, nothing is cancelled and
-// the error is returned: the caller may retry (deleted charges stay deleted).
+// recorded as paid and kept (recordFoundPayment: its split is read back too). If
+// Asaas refuses a deletion, nothing is cancelled and the error is returned: the
+// caller may retry (deleted charges stay deleted).
 func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (CancelResult, error) {
 	var out CancelResult
 	err := w.locked(ctx, func(ctx workflow.Context) error {
@@ -174,7 +168,7 @@ func (w *contractWorkflow) cancel(ctx workflow.Context, req CancelRequest) (Canc
 					return err
 				}
 				if gw.Outcome == activities.OutcomePaidAtGateway && gw.Payment != nil {
-					if _, err := w.recordPayment(ctx, gatewayPaymentInput(w.ref(), inst.Number, *gw.Payment), false, ""); err != nil {
+					if err := w.recordFoundPayment(ctx, inst, *gw.Payment); err != nil {
 						return err
 					}
 					out.Kept = append(out.Kept, inst.Number)
