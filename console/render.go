@@ -182,5 +182,6 @@ var flashMessages = map[string]string{
 	"cancelled":         "Contract cancelled: its open charges were deleted in Asaas, last to first.",
 	"cancel-running":    "The cancellation was accepted and is still running (Asaas is slow); this page shows it when done.",
 	"payouts-recorded":  "Payout recorded: the selected entries are now paid.",
+	"payout-voided":     "Payout voided: its entries are pending again.",
 	"signed-out":        "You are signed out.",
 }

@@ -66,6 +66,10 @@ func (c *Console) routes() {
 	c.page("GET /console/payouts", payoutReport)
 	c.page("GET /console/payouts/report.csv", payoutReportCSV)
 	c.page("POST /console/payouts", recordPayouts)
+	c.page("GET /console/payouts/recorded", listRecordedPayouts)
+	c.page("GET /console/payouts/{id}", showPayout)
+	c.page("GET /console/payouts/{id}/void", voidPayoutForm)
+	c.page("POST /console/payouts/{id}/void", voidPayout)
 
 	c.page("GET /console/audit", auditTrail)
 	c.page("GET /console/webhook-events", listWebhookEvents)
