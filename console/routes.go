@@ -58,6 +58,8 @@ func (c *Console) routes() {
 	c.page("GET /console/contracts/{id}", showContract)
 	c.page("POST /console/contracts/{id}/activate", activateContract)
 	c.page("GET /console/contracts/{id}/installments/{n}", showInstallment)
+	c.page("POST /console/contracts/{id}/installments/{n}", changeInstallment)
+	c.page("POST /console/contracts/{id}/installments/{n}/reissue", reissueCharge)
 	c.page("GET /console/contracts/{id}/installments/{n}/mark-paid", markPaidForm)
 	c.page("POST /console/contracts/{id}/installments/{n}/mark-paid", markPaid)
 	c.page("GET /console/contracts/{id}/cancel", cancelForm)
