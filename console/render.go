@@ -187,5 +187,6 @@ var flashMessages = map[string]string{
 	"change-running":               "The change was accepted and is still running (Asaas is slow); this page shows it when done.",
 	"payouts-recorded":             "Payout recorded: the selected entries are now paid.",
 	"payout-voided":                "Payout voided: its entries are pending again.",
+	"reconciliation-started":       "Reconciliation started: each contract is asking Asaas about its open installments; this page refreshes itself until it is done.",
 	"signed-out":                   "You are signed out.",
 }

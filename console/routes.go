@@ -73,6 +73,10 @@ func (c *Console) routes() {
 	c.page("GET /console/payouts/{id}/void", voidPayoutForm)
 	c.page("POST /console/payouts/{id}/void", voidPayout)
 
+	c.page("GET /console/reconciliations", listReconciliations)
+	c.page("POST /console/reconciliations", runReconciliation)
+	c.page("GET /console/reconciliations/{id}", showReconciliation)
+
 	c.page("GET /console/audit", auditTrail)
 	c.page("GET /console/webhook-events", listWebhookEvents)
 	c.page("GET /console/webhook-events/{id}", showWebhookEvent)
