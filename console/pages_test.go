@@ -16,7 +16,7 @@ func TestScreensRenderSignedInOnly(t *testing.T) {
 	v := s.visitor()
 	screens := []string{"/console/", "/console/settings", "/console/payees", "/console/payees/new", "/console/clients",
 		"/console/clients/new", "/console/templates", "/console/templates/new", "/console/contracts", "/console/contracts/new",
-		"/console/payouts", "/console/payouts/recorded", "/console/reconciliations",
+		"/console/payouts", "/console/payouts/recorded", "/console/reconciliations", "/console/settings/tokens",
 		"/console/audit", "/console/webhook-events", "/console/bills"}
 	for _, path := range screens {
 		p := v.get(path)

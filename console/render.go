@@ -188,5 +188,6 @@ var flashMessages = map[string]string{
 	"payouts-recorded":             "Payout recorded: the selected entries are now paid.",
 	"payout-voided":                "Payout voided: its entries are pending again.",
 	"reconciliation-started":       "Reconciliation started: each contract is asking Asaas about its open installments; this page refreshes itself until it is done.",
+	"token-revoked":                "Token revoked: it no longer opens the API or the console.",
 	"signed-out":                   "You are signed out.",
 }

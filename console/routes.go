@@ -28,6 +28,10 @@ func (c *Console) routes() {
 	c.page("GET /console/settings", settingsPage)
 	c.page("POST /console/settings", saveSettings)
 	c.page("POST /console/settings/test", testSettings)
+	c.page("GET /console/settings/tokens", listTokens)
+	c.page("POST /console/settings/tokens", createToken)
+	c.page("GET /console/settings/tokens/{id}/revoke", revokeTokenForm)
+	c.page("POST /console/settings/tokens/{id}/revoke", revokeToken)
 
 	c.page("GET /console/payees", listPayees)
 	c.page("GET /console/payees/new", newPayee)
