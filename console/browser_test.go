@@ -23,7 +23,9 @@ import (
 // headless Chromium against the real stack (Asaas simulator, Temporal, PostgreSQL):
 // settings → payees → template (live split preview) → client → contract (schedule
 // before saving) → activate → pay at the simulator → the Gateway badge and the splits
-// → Mark as paid in the modal → payout recorded → a second contract cancelled. Then
+// → Mark as paid in the modal → payout recorded → an open installment's due date
+// changed → one payout voided (its entries pending again) → a reconciliation run and
+// its report → a second contract cancelled. Then
 // the focused checks: a forged form is refused, another account's contract is the
 // same 404 page as a missing one, every page came with the strict CSP and broke no
 // rule of it, and the contract page fits 360 px. Screenshots of each screen go to
@@ -178,6 +180,51 @@ func TestHowToUseInTheBrowser(t *testing.T) {
 	csv := b.attr("#download-csv", "href")
 	assert.True(t, strings.HasPrefix(csv, "/console/payouts/report.csv"), csv)
 
+	// Change installment #3's due date through its form (typed dd/mm/aaaa): the page and the charge follow.
+	newDue := firstDue.AddDate(0, 2, 7).Format("02/01/2006")
+	b.open("/console/contracts/" + contract + "/installments/3")
+	b.set("#due_date", newDue)
+	b.shot("16-installment-change")
+	b.submit("#save-change")
+	b.waitText("#flash", "Installment changed")
+	b.waitText("#installment-terms", "due "+newDue)
+	b.open("/console/contracts/" + contract)
+	b.waitText("#installment-3", newDue)
+
+	// Void Agente's payout (recorded by mistake): its entry goes back to pending.
+	b.open("/console/payouts/recorded")
+	b.waitText("#payouts", "Agente")
+	b.shot("17-payouts")
+	agente := b.eval(`[...document.querySelectorAll('#payouts tbody tr')].find(r => r.textContent.includes('Agente')).querySelector('a').getAttribute('href')`).(string)
+	b.open(agente)
+	b.waitText("#payout-status", "recorded")
+	b.waitText("#payout-entries", "paid")
+	b.shot("18-payout")
+	b.submit("#void-payout")
+	b.set("#reason", "pago em duplicidade")
+	b.submit("#confirm-void")
+	b.waitText("#flash", "Payout voided")
+	b.waitText("#payout-status", "voided")
+	b.waitText("#void-note", "pago em duplicidade")
+	b.waitText("#payout-entries", "pending")
+	b.shot("19-payout-voided")
+	b.open("/console/payouts")
+	b.waitText("#grand-totals", "pendingR$ 10,00")
+
+	// Run a reconciliation: the report refreshes itself while it runs, then shows what it checked.
+	b.open("/console/reconciliations")
+	b.submit("#run-reconciliation")
+	b.waitText("#flash", "Reconciliation started")
+	report, err := chromedp.Run(b.ctx, chromedp.Location())
+	require.NoError(t, err)
+	report = strings.TrimPrefix(report, s.url)
+	report = report[:strings.Index(report, "?")]
+	b.until(report, "#reconciliation-status", "completed")
+	b.waitText("#reconciliation-totals", "Charges checked")
+	assert.NotEqual(t, "0", b.eval(`document.querySelector('#reconciliation-totals div:nth-child(2) strong').textContent`))
+	b.waitText("#repairs", "every contract agreed with Asaas")
+	b.shot("20-reconciliation-report")
+
 	// Cancel a second contract: the confirmation lists its open charges, last to first.
 	second := b.newContract("150,00", firstDue)
 	b.submit("#activate")
@@ -235,12 +282,17 @@ func TestHowToUseInTheBrowser(t *testing.T) {
 	t.Run("the contract page at 360 px", func(t *testing.T) {
 		defer within(t)()
 		b.run(chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+		defer b.run(chromedp.EmulateViewport(1280, 900))
 		b.open("/console/contracts/" + contract)
 		b.waitText("#installments", "Manual")
 		width := b.eval(`document.documentElement.scrollWidth`)
 		assert.LessOrEqual(t, width.(float64), float64(360), "no sideways scrolling of the page")
 		b.shot("14-contract-360px")
-		b.run(chromedp.EmulateViewport(1280, 900))
+		for _, path := range []string{"/console/contracts/" + contract + "/installments/3", agente, "/console/payouts/recorded", report, "/console/reconciliations"} {
+			assert.EqualValues(t, http.StatusOK, b.open(path))
+			width := b.eval(`document.documentElement.scrollWidth`)
+			assert.LessOrEqual(t, width.(float64), float64(360), "%s: no sideways scrolling of the page", path)
+		}
 	})
 
 	t.Run("every page had the strict CSP and broke none of it", func(t *testing.T) {

@@ -16,6 +16,7 @@ type installmentPage struct {
 	Pay    *payBox
 	Values map[string]string
 	Key    string
+	Change installmentForms
 }
 
 func (x *exchange) installmentPage() (*installmentPage, error) {
@@ -28,7 +29,8 @@ func (x *exchange) installmentPage() (*installmentPage, error) {
 		return nil, &problem{Status: http.StatusNotFound, Title: "Not found", Detail: "installment was not found."}
 	}
 	ip := &installmentPage{contractPage: p, In: p.C.Installments[n-1], Key: newKeyString(),
-		Values: map[string]string{"amount": amountInput(p.C.Installments[n-1].Value), "paid_on": todayBR()}}
+		Values: map[string]string{"amount": amountInput(p.C.Installments[n-1].Value), "paid_on": todayBR()},
+		Change: newInstallmentForms()}
 	return ip, nil
 }
 
@@ -37,13 +39,22 @@ func showInstallment(x *exchange) error {
 	if err != nil {
 		return err
 	}
+	x.renderInstallment(http.StatusOK, p, nil)
+	return nil
+}
+
+// renderInstallment shows the installment page; p carries a refused form's
+// values and errors (Change), problem the API's answer to it.
+func (x *exchange) renderInstallment(status int, p *installmentPage, problem *problem) {
 	if p.In.LiveCharge() {
 		c := p.C
 		c.Installments = []installment{p.In}
 		p.Pay = x.payBox(c)
 	}
-	x.render(http.StatusOK, "installment", &view{Title: "Installment " + strconv.Itoa(p.In.Number), Nav: "contracts", Data: p})
-	return nil
+	// Fields stay empty: the page has two forms with a due_date, so each form's
+	// errors travel in p.Change, under the form they belong to.
+	x.render(status, "installment", &view{Title: "Installment " + strconv.Itoa(p.In.Number), Nav: "contracts", Data: p,
+		Problem: problem, Fields: map[string]string{}})
 }
 
 func markPaidForm(x *exchange) error {

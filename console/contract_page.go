@@ -26,16 +26,25 @@ type charge struct {
 }
 
 type payment struct {
-	ID         string  `json:"id"`
-	Origin     string  `json:"origin"`
-	RecordedBy *string `json:"recorded_by"`
-	Amount     string  `json:"amount"`
-	NetAmount  string  `json:"net_amount"`
-	FeeAmount  string  `json:"fee_amount"`
-	Shortfall  string  `json:"shortfall"`
-	PaidOn     string  `json:"paid_on"`
-	Status     string  `json:"status"`
+	ID             string  `json:"id"`
+	Origin         string  `json:"origin"`
+	RecordedBy     *string `json:"recorded_by"`
+	AsaasPaymentID *string `json:"asaas_payment_id"`
+	Amount         string  `json:"amount"`
+	NetAmount      string  `json:"net_amount"`
+	FeeAmount      string  `json:"fee_amount"`
+	Shortfall      string  `json:"shortfall"`
+	PaidOn         string  `json:"paid_on"`
+	Status         string  `json:"status"` // confirmed | received | refunded | undone
+	// RefundedAmount is what Asaas refunded of it so far ("0.00": nothing).
+	RefundedAmount string `json:"refunded_amount"`
+	// Hold is "chargeback" or "refund" while Asaas has one open on it (its
+	// entries are disputed meanwhile); nil otherwise.
+	Hold *string `json:"hold"`
 }
+
+// Refunded: Asaas refunded some or all of it.
+func (p payment) Refunded() bool { return p.RefundedAmount != "" && p.RefundedAmount != "0.00" }
 
 type splitEntry struct {
 	ID           string  `json:"id"`
@@ -62,6 +71,13 @@ type installment struct {
 // Payable: an installment a person may still mark as paid or pay.
 func (i installment) Payable() bool {
 	return i.Status == "open" || i.Status == "overdue" || i.Status == "scheduled"
+}
+
+// Reissuable: a charge can be issued again for it (POST .../reissue) — still owed,
+// and its charge gone (deleted at Asaas, or none after Asaas refused it) or
+// expired (overdue). The API decides; the page offers the button only then.
+func (i installment) Reissuable() bool {
+	return i.Payable() && (i.Charge == nil || i.Charge.DeletedAt != nil || i.Status == "overdue")
 }
 
 // LiveCharge: its charge can still be paid at Asaas (what Cancel deletes).

@@ -1,8 +1,10 @@
-// Package console is the Billing console: the module's screens (Settings, Payees,
-// Clients, Templates with a live split preview, Contracts with their installments,
-// the Mark-as-paid modal and cancellation, the Payout report, Audit trail, Webhook
-// events, Bills) served by `billing api` under /console/ from html/template pages and
-// static files embedded in the binary.
+// Package console is the Billing console: the module's screens (Settings with the API
+// tokens, Payees, Clients, Templates with a live split preview, Contracts with their
+// installments — the Mark-as-paid modal, an installment's change and re-issue, and
+// cancellation —, the Payout report, Payouts recorded and their Void,
+// Reconciliations and their reports, Audit trail, Webhook events, Bills) served by
+// `billing api` under /console/ from html/template pages and static files embedded in
+// the binary.
 //
 // One business logic, two front doors: the console has no rules of its own. Every
 // page is rendered from answers of the REST API and every form is posted to it, in

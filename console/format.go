@@ -132,5 +132,6 @@ func todayBR() string { return time.Now().In(saoPaulo).Format("02/01/2006") }
 
 // localizeMessage rewrites the API's wording where it names the API's own formats.
 func localizeMessage(msg string) string {
-	return strings.ReplaceAll(msg, "must be a date like 2026-03-31", "must be a date like 31/03/2026")
+	msg = strings.ReplaceAll(msg, "must be a date like 2026-03-31", "must be a date like 31/03/2026")
+	return strings.ReplaceAll(msg, "must be an RFC 3339 time such as 2027-01-31T00:00:00Z", "must be a date like 31/01/2027")
 }

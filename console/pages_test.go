@@ -16,7 +16,8 @@ func TestScreensRenderSignedInOnly(t *testing.T) {
 	v := s.visitor()
 	screens := []string{"/console/", "/console/settings", "/console/payees", "/console/payees/new", "/console/clients",
 		"/console/clients/new", "/console/templates", "/console/templates/new", "/console/contracts", "/console/contracts/new",
-		"/console/payouts", "/console/audit", "/console/webhook-events", "/console/bills"}
+		"/console/payouts", "/console/payouts/recorded", "/console/reconciliations", "/console/settings/tokens",
+		"/console/audit", "/console/webhook-events", "/console/bills"}
 	for _, path := range screens {
 		p := v.get(path)
 		assert.Equal(t, "/console/sign-in", p.URL, "%s without a session goes to sign-in", path)

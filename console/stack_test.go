@@ -131,13 +131,24 @@ func (b *browserless) post(path string, form url.Values) page {
 	return page{resp.StatusCode, resp.Header, buf.String(), resp.Request.URL.Path}
 }
 
-var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+var (
+	csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	idemInput = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
+)
 
 // csrf is the CSRF token of a rendered page.
 func (p page) csrf(t *testing.T) string {
 	t.Helper()
 	m := csrfInput.FindStringSubmatch(p.Body)
 	require.NotNil(t, m, "the page has a CSRF field: %s", p.Body)
+	return m[1]
+}
+
+// idem is the idempotency key of the page's (first) form.
+func (p page) idem(t *testing.T) string {
+	t.Helper()
+	m := idemInput.FindStringSubmatch(p.Body)
+	require.NotNil(t, m, "the page has an idempotency key: %s", p.Body)
 	return m[1]
 }
 
