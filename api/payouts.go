@@ -17,37 +17,51 @@ const maxPayoutEntries = 1000
 // payoutView is a payout with the entries it paid; a voided payout lists the
 // entries it had paid, as they are now (pending again, or paid by another payout).
 type payoutView struct {
-	ID         uuid.UUID   `json:"id"`
-	PayeeID    uuid.UUID   `json:"payee_id"`
-	PaidOn     string      `json:"paid_on"`
-	Method     string      `json:"method"`
-	Reference  *string     `json:"reference"`
-	Amount     string      `json:"amount"`
-	RecordedBy uuid.UUID   `json:"recorded_by"`
-	CreatedAt  time.Time   `json:"created_at"`
-	Status     string      `json:"status"` // recorded | voided
-	VoidedAt   *time.Time  `json:"voided_at"`
-	VoidedBy   *uuid.UUID  `json:"voided_by"`
-	VoidReason *string     `json:"void_reason"`
-	Entries    []entryView `json:"entries"`
+	ID         uuid.UUID         `json:"id"`
+	PayeeID    uuid.UUID         `json:"payee_id"`
+	PaidOn     string            `json:"paid_on"`
+	Method     string            `json:"method"`
+	Reference  *string           `json:"reference"`
+	Amount     string            `json:"amount"`
+	RecordedBy uuid.UUID         `json:"recorded_by"`
+	CreatedAt  time.Time         `json:"created_at"`
+	Status     string            `json:"status"` // recorded | voided
+	VoidedAt   *time.Time        `json:"voided_at"`
+	VoidedBy   *uuid.UUID        `json:"voided_by"`
+	VoidReason *string           `json:"void_reason"`
+	Entries    []payoutEntryView `json:"entries"`
 }
 
-func viewPayout(p dbgen.Payout, entries []dbgen.SplitEntry) payoutView {
+// payoutEntryView is an entry a payout paid, with the contract and installment
+// it came from (what a payee's statement lists).
+type payoutEntryView struct {
+	entryView
+	ContractID        uuid.UUID `json:"contract_id"`
+	InstallmentNumber int32     `json:"installment_number"`
+}
+
+// payoutEntry is an entry of a payout and the installment its payment paid.
+type payoutEntry struct {
+	dbgen.SplitEntry
+	installment int32
+}
+
+func viewPayout(p dbgen.Payout, entries []payoutEntry) payoutView {
 	status := "recorded"
 	if p.VoidedAt != nil {
 		status = "voided"
 	}
 	v := payoutView{p.ID, p.PayeeID, formatDate(p.PaidOn), p.Method, p.Reference, formatMoney(p.Amount), p.RecordedBy, p.CreatedAt,
-		status, p.VoidedAt, p.VoidedBy, p.VoidReason, make([]entryView, len(entries))}
+		status, p.VoidedAt, p.VoidedBy, p.VoidReason, make([]payoutEntryView, len(entries))}
 	for i, e := range entries {
-		v.Entries[i] = viewEntry(e)
+		v.Entries[i] = payoutEntryView{viewEntry(e.SplitEntry), e.ContractID, e.installment}
 	}
 	return v
 }
 
 // payoutEntries are the entries of each payout, by payout id: those it paid, or
 // for a voided payout those it had paid.
-func payoutEntries(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, payouts []dbgen.Payout) (map[uuid.UUID][]dbgen.SplitEntry, error) {
+func payoutEntries(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, payouts []dbgen.Payout) (map[uuid.UUID][]payoutEntry, error) {
 	var live, voided []uuid.UUID
 	for _, p := range payouts {
 		if p.VoidedAt != nil {
@@ -56,14 +70,14 @@ func payoutEntries(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, p
 			live = append(live, p.ID)
 		}
 	}
-	out := map[uuid.UUID][]dbgen.SplitEntry{}
+	out := map[uuid.UUID][]payoutEntry{}
 	if len(live) > 0 {
 		rows, err := q.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: accountID, PayoutIds: live})
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range rows {
-			out[*e.PayoutID] = append(out[*e.PayoutID], e)
+		for _, r := range rows {
+			out[*r.SplitEntry.PayoutID] = append(out[*r.SplitEntry.PayoutID], payoutEntry{r.SplitEntry, r.InstallmentNumber})
 		}
 	}
 	if len(voided) > 0 {
@@ -72,7 +86,7 @@ func payoutEntries(ctx context.Context, q *dbgen.Queries, accountID uuid.UUID, p
 			return nil, err
 		}
 		for _, r := range rows {
-			out[r.VoidedPayoutID] = append(out[r.VoidedPayoutID], r.SplitEntry)
+			out[r.VoidedPayoutID] = append(out[r.VoidedPayoutID], payoutEntry{r.SplitEntry, r.InstallmentNumber})
 		}
 	}
 	return out, nil
@@ -137,8 +151,8 @@ func (s *Server) createPayout(c *gin.Context) {
 		if err := auditPayoutEntries(ctx, t, "payout.recorded", payout, locked, nil); err != nil {
 			return result{}, err
 		}
-		entries, err := t.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: t.actor.AccountID, PayoutIds: []uuid.UUID{payout.ID}})
-		return created(viewPayout(payout, entries)), err
+		entries, err := payoutEntries(ctx, t.Queries, t.actor.AccountID, []dbgen.Payout{payout})
+		return created(viewPayout(payout, entries[payout.ID])), err
 	})
 }
 

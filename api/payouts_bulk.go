@@ -60,11 +60,11 @@ func (s *Server) createBulkPayout(c *gin.Context) {
 			if err := auditPayoutEntries(ctx, t, "payout.recorded", payout, g.entries, nil); err != nil {
 				return result{}, err
 			}
-			entries, err := t.ListPayoutEntries(ctx, dbgen.ListPayoutEntriesParams{AccountID: t.actor.AccountID, PayoutIds: []uuid.UUID{payout.ID}})
+			entries, err := payoutEntries(ctx, t.Queries, t.actor.AccountID, []dbgen.Payout{payout})
 			if err != nil {
 				return result{}, err
 			}
-			out.Payouts = append(out.Payouts, viewPayout(payout, entries))
+			out.Payouts = append(out.Payouts, viewPayout(payout, entries[payout.ID]))
 		}
 		return created(out), nil
 	})

@@ -88,10 +88,14 @@ func TestPayoutIsAllOrNothing(t *testing.T) {
 		assert.Equal(t, s.UserID.String(), p["recorded_by"])
 		entries := p["entries"].([]any)
 		require.Len(t, entries, 4)
+		installments := []any{}
 		for _, en := range entries {
 			assert.Equal(t, "paid", en.(map[string]any)["status"])
 			assert.Equal(t, p["id"], en.(map[string]any)["payout_id"])
+			assert.Equal(t, s.contract, en.(map[string]any)["contract_id"], "each entry names its contract")
+			installments = append(installments, en.(map[string]any)["installment_number"])
 		}
+		assert.ElementsMatch(t, []any{1.0, 1.0, 2.0, 2.0}, installments, "and the installment its payment paid")
 		assert.Equal(t, p, e.must(t, http.StatusOK, s.Token, "GET", "/v1/payouts/"+p["id"].(string), nil))
 		trail := e.must(t, http.StatusOK, s.Token, "GET", "/v1/contracts/"+s.contract+"/audit-events?action=payout.recorded", nil)["data"].([]any)
 		require.Len(t, trail, 1)

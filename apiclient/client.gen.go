@@ -642,6 +642,30 @@ func (e PayoutStatus) Valid() bool {
 	}
 }
 
+// Defines values for PayoutEntryKind.
+const (
+	PayoutEntryKindFee        PayoutEntryKind = "fee"
+	PayoutEntryKindFixed      PayoutEntryKind = "fixed"
+	PayoutEntryKindPercentage PayoutEntryKind = "percentage"
+	PayoutEntryKindRemainder  PayoutEntryKind = "remainder"
+)
+
+// Valid indicates whether the value is a known member of the PayoutEntryKind enum.
+func (e PayoutEntryKind) Valid() bool {
+	switch e {
+	case PayoutEntryKindFee:
+		return true
+	case PayoutEntryKindFixed:
+		return true
+	case PayoutEntryKindPercentage:
+		return true
+	case PayoutEntryKindRemainder:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PayoutInputMethod.
 const (
 	PayoutInputMethodCASH PayoutInputMethod = "CASH"
@@ -1994,7 +2018,7 @@ type Payout struct {
 	CreatedAt Timestamp `json:"created_at"`
 
 	// Entries The entries it paid; for a voided payout, those it had paid, as they are now (pending again, or paid by another payout).
-	Entries    []SplitEntry       `json:"entries"`
+	Entries    []PayoutEntry      `json:"entries"`
 	Id         openapi_types.UUID `json:"id"`
 	Method     PayoutMethod       `json:"method"`
 	PaidOn     Date               `json:"paid_on"`
@@ -2012,6 +2036,31 @@ type PayoutMethod string
 
 // PayoutStatus defines model for Payout.Status.
 type PayoutStatus string
+
+// PayoutEntry A split entry a payout paid, with the contract and installment its payment paid.
+type PayoutEntry struct {
+	// Amount An amount that can be negative: a reversal entry (the negative twin of an entry
+	// whose payment was refunded or charged back), or a total that includes them.
+	Amount            SignedMoney        `json:"amount"`
+	ContractId        openapi_types.UUID `json:"contract_id"`
+	Id                openapi_types.UUID `json:"id"`
+	InstallmentNumber int                `json:"installment_number"`
+	Kind              PayoutEntryKind    `json:"kind"`
+	OccurredOn        Date               `json:"occurred_on"`
+	PayeeId           *NullableUUID      `json:"payee_id"`
+	PaymentId         openapi_types.UUID `json:"payment_id"`
+	PayoutId          *NullableUUID      `json:"payout_id"`
+	ReversesEntryId   *NullableUUID      `json:"reverses_entry_id"`
+	RulePosition      *int               `json:"rule_position"`
+
+	// Status disputed: held while its payment has a chargeback or a refund open at Asaas;
+	// no payout takes it, and it returns to its status when the hold is released
+	// (a reversal when the chargeback is lost).
+	Status EntryStatus `json:"status"`
+}
+
+// PayoutEntryKind defines model for PayoutEntry.Kind.
+type PayoutEntryKind string
 
 // PayoutInput Every entry must be pending and of the same payee, or nothing is recorded (409).
 type PayoutInput struct {

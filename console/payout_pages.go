@@ -16,24 +16,24 @@ import (
 // paid, as they are now.
 type payoutDetail struct {
 	payout
-	VoidedAt *time.Time   `json:"voided_at"`
-	VoidedBy *string      `json:"voided_by"`
-	Entries  []splitEntry `json:"entries"`
+	VoidedAt *time.Time    `json:"voided_at"`
+	VoidedBy *string       `json:"voided_by"`
+	Entries  []payoutEntry `json:"entries"`
 }
 
-// entryOrigin is where a split entry came from: its contract and installment.
-type entryOrigin struct {
-	ContractID        string
-	InstallmentNumber int
+// payoutEntry is an entry a payout paid and the contract installment it came from.
+type payoutEntry struct {
+	splitEntry
+	ContractID        string `json:"contract_id"`
+	InstallmentNumber int    `json:"installment_number"`
 }
 
 type payoutPage struct {
-	P       payoutDetail
-	Payee   string
-	Users   map[string]string
-	Origins map[string]entryOrigin // by entry id; empty when the report could not say
-	Key     string
-	Reason  string
+	P      payoutDetail
+	Payee  string
+	Users  map[string]string
+	Key    string
+	Reason string
 }
 
 func listRecordedPayouts(x *exchange) error {
@@ -92,7 +92,7 @@ func (x *exchange) namePayee(names map[string]string, id string) error {
 }
 
 func (x *exchange) payoutPage() (*payoutPage, error) {
-	pp := &payoutPage{Key: newKeyString(), Origins: map[string]entryOrigin{}}
+	pp := &payoutPage{Key: newKeyString()}
 	if err := x.get("/v1/payouts/"+url.PathEscape(x.r.PathValue("id")), &pp.P); err != nil {
 		return nil, err
 	}
@@ -105,31 +105,7 @@ func (x *exchange) payoutPage() (*payoutPage, error) {
 	if pp.Users, err = x.userNames(); err != nil {
 		return nil, err
 	}
-	x.entryOrigins(pp)
 	return pp, nil
-}
-
-// entryOrigins finds each entry's contract and installment in the payout report
-// of the payee over the entries' dates (a payout's entries carry neither). Only
-// a label: when the report cannot be read, the entries are listed without it.
-func (x *exchange) entryOrigins(pp *payoutPage) {
-	if len(pp.P.Entries) == 0 {
-		return
-	}
-	from, to := pp.P.Entries[0].OccurredOn, pp.P.Entries[0].OccurredOn
-	for _, e := range pp.P.Entries {
-		from, to = min(from, e.OccurredOn), max(to, e.OccurredOn)
-	}
-	q := url.Values{"payee_id": {pp.P.PayeeID}, "from": {from}, "to": {to}}
-	var report payoutReportView
-	if err := x.get("/v1/payouts/report?"+q.Encode(), &report); err != nil {
-		return
-	}
-	for _, p := range report.Payees {
-		for _, e := range p.Entries {
-			pp.Origins[e.ID] = entryOrigin{e.ContractID, e.InstallmentNumber}
-		}
-	}
 }
 
 func showPayout(x *exchange) error {

@@ -116,9 +116,11 @@ func (q *Queries) GetPayoutForUpdate(ctx context.Context, arg GetPayoutForUpdate
 }
 
 const listPayoutEntries = `-- name: ListPayoutEntries :many
-SELECT id, account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, reverses_entry_id, payout_id, occurred_on, created_at, updated_at, held_from, refunded_to FROM split_entries
-WHERE account_id = $1 AND payout_id = ANY($2::uuid[])
-ORDER BY occurred_on, created_at, id
+SELECT e.id, e.account_id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status, e.reverses_entry_id, e.payout_id, e.occurred_on, e.created_at, e.updated_at, e.held_from, e.refunded_to, i.number AS installment_number FROM split_entries e
+JOIN payments pm ON pm.account_id = e.account_id AND pm.id = e.payment_id
+JOIN installments i ON i.account_id = pm.account_id AND i.id = pm.installment_id
+WHERE e.account_id = $1 AND e.payout_id = ANY($2::uuid[])
+ORDER BY e.occurred_on, e.created_at, e.id
 `
 
 type ListPayoutEntriesParams struct {
@@ -126,32 +128,39 @@ type ListPayoutEntriesParams struct {
 	PayoutIds []uuid.UUID
 }
 
-func (q *Queries) ListPayoutEntries(ctx context.Context, arg ListPayoutEntriesParams) ([]SplitEntry, error) {
+type ListPayoutEntriesRow struct {
+	SplitEntry        SplitEntry
+	InstallmentNumber int32
+}
+
+// With the installment each entry's payment paid: a payout lists what it paid for.
+func (q *Queries) ListPayoutEntries(ctx context.Context, arg ListPayoutEntriesParams) ([]ListPayoutEntriesRow, error) {
 	rows, err := q.db.Query(ctx, listPayoutEntries, arg.AccountID, arg.PayoutIds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []SplitEntry{}
+	items := []ListPayoutEntriesRow{}
 	for rows.Next() {
-		var i SplitEntry
+		var i ListPayoutEntriesRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.AccountID,
-			&i.PaymentID,
-			&i.ContractID,
-			&i.PayeeID,
-			&i.RulePosition,
-			&i.Kind,
-			&i.Amount,
-			&i.Status,
-			&i.ReversesEntryID,
-			&i.PayoutID,
-			&i.OccurredOn,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.HeldFrom,
-			&i.RefundedTo,
+			&i.SplitEntry.ID,
+			&i.SplitEntry.AccountID,
+			&i.SplitEntry.PaymentID,
+			&i.SplitEntry.ContractID,
+			&i.SplitEntry.PayeeID,
+			&i.SplitEntry.RulePosition,
+			&i.SplitEntry.Kind,
+			&i.SplitEntry.Amount,
+			&i.SplitEntry.Status,
+			&i.SplitEntry.ReversesEntryID,
+			&i.SplitEntry.PayoutID,
+			&i.SplitEntry.OccurredOn,
+			&i.SplitEntry.CreatedAt,
+			&i.SplitEntry.UpdatedAt,
+			&i.SplitEntry.HeldFrom,
+			&i.SplitEntry.RefundedTo,
+			&i.InstallmentNumber,
 		); err != nil {
 			return nil, err
 		}
@@ -228,8 +237,10 @@ func (q *Queries) ListPayouts(ctx context.Context, arg ListPayoutsParams) ([]Pay
 }
 
 const listVoidedPayoutEntries = `-- name: ListVoidedPayoutEntries :many
-SELECT v.payout_id AS voided_payout_id, e.id, e.account_id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status, e.reverses_entry_id, e.payout_id, e.occurred_on, e.created_at, e.updated_at, e.held_from, e.refunded_to FROM voided_payout_entries v
+SELECT v.payout_id AS voided_payout_id, e.id, e.account_id, e.payment_id, e.contract_id, e.payee_id, e.rule_position, e.kind, e.amount, e.status, e.reverses_entry_id, e.payout_id, e.occurred_on, e.created_at, e.updated_at, e.held_from, e.refunded_to, i.number AS installment_number FROM voided_payout_entries v
 JOIN split_entries e ON e.account_id = v.account_id AND e.id = v.entry_id
+JOIN payments pm ON pm.account_id = e.account_id AND pm.id = e.payment_id
+JOIN installments i ON i.account_id = pm.account_id AND i.id = pm.installment_id
 WHERE v.account_id = $1 AND v.payout_id = ANY($2::uuid[])
 ORDER BY e.occurred_on, e.created_at, e.id
 `
@@ -240,8 +251,9 @@ type ListVoidedPayoutEntriesParams struct {
 }
 
 type ListVoidedPayoutEntriesRow struct {
-	VoidedPayoutID uuid.UUID
-	SplitEntry     SplitEntry
+	VoidedPayoutID    uuid.UUID
+	SplitEntry        SplitEntry
+	InstallmentNumber int32
 }
 
 // The entries voided payouts had paid, as they are now.
@@ -272,6 +284,7 @@ func (q *Queries) ListVoidedPayoutEntries(ctx context.Context, arg ListVoidedPay
 			&i.SplitEntry.UpdatedAt,
 			&i.SplitEntry.HeldFrom,
 			&i.SplitEntry.RefundedTo,
+			&i.InstallmentNumber,
 		); err != nil {
 			return nil, err
 		}

@@ -31,9 +31,12 @@ ORDER BY created_at DESC, id DESC
 LIMIT @row_limit;
 
 -- name: ListPayoutEntries :many
-SELECT * FROM split_entries
-WHERE account_id = @account_id AND payout_id = ANY(@payout_ids::uuid[])
-ORDER BY occurred_on, created_at, id;
+-- With the installment each entry's payment paid: a payout lists what it paid for.
+SELECT sqlc.embed(e), i.number AS installment_number FROM split_entries e
+JOIN payments pm ON pm.account_id = e.account_id AND pm.id = e.payment_id
+JOIN installments i ON i.account_id = pm.account_id AND i.id = pm.installment_id
+WHERE e.account_id = @account_id AND e.payout_id = ANY(@payout_ids::uuid[])
+ORDER BY e.occurred_on, e.created_at, e.id;
 
 -- name: PayoutReportEntries :many
 -- Split entries of a period (occurred_on, inclusive), grouped by payee (entries with
@@ -87,7 +90,9 @@ WHERE r.account_id = @account_id AND r.reverses_entry_id = ANY(@entry_ids::uuid[
 
 -- name: ListVoidedPayoutEntries :many
 -- The entries voided payouts had paid, as they are now.
-SELECT v.payout_id AS voided_payout_id, sqlc.embed(e) FROM voided_payout_entries v
+SELECT v.payout_id AS voided_payout_id, sqlc.embed(e), i.number AS installment_number FROM voided_payout_entries v
 JOIN split_entries e ON e.account_id = v.account_id AND e.id = v.entry_id
+JOIN payments pm ON pm.account_id = e.account_id AND pm.id = e.payment_id
+JOIN installments i ON i.account_id = pm.account_id AND i.id = pm.installment_id
 WHERE v.account_id = @account_id AND v.payout_id = ANY(@payout_ids::uuid[])
 ORDER BY e.occurred_on, e.created_at, e.id;
