@@ -64,20 +64,9 @@ func listContracts(x *exchange) error {
 		}
 	}
 	var page listPage[contract]
-	a, err := x.c.call(x.r, x.s, http.MethodGet, "/v1/contracts?"+q.Encode(), nil, "")
-	if err != nil {
-		return err
-	}
 	v := &view{Title: "Contracts", Nav: "contracts"}
-	switch {
-	case a.ok():
-		if err := a.decode(&page); err != nil {
-			return err
-		}
-	case a.Status == http.StatusUnprocessableEntity && a.Problem != nil: // a filter the API refused: shown on it
-		v.Problem = a.Problem
-	default:
-		return a.failure()
+	if err := x.getFiltered("/v1/contracts?"+q.Encode(), v, &page); err != nil {
+		return err
 	}
 	ids := make([]string, len(page.Data))
 	for i, c := range page.Data {

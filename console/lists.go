@@ -1,15 +1,35 @@
 package console
 
 import (
-	"github.com/google/uuid"
+	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // listPage is a page of any API list.
 type listPage[T any] struct {
 	Data       []T     `json:"data"`
 	NextCursor *string `json:"next_cursor"`
+}
+
+// getFiltered reads an API list or report whose filters come from the user into
+// out; a filter the API refused (422) is put on v, to be shown on the page,
+// and out left empty.
+func (x *exchange) getFiltered(path string, v *view, out any) error {
+	a, err := x.c.call(x.r, x.s, http.MethodGet, path, nil, "")
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.ok():
+		return a.decode(out)
+	case a.Status == http.StatusUnprocessableEntity && a.Problem != nil:
+		v.Problem = a.Problem
+		return nil
+	}
+	return a.failure()
 }
 
 // pageSize is how many rows a console list shows at once.

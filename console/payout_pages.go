@@ -45,19 +45,8 @@ func listRecordedPayouts(x *exchange) error {
 	}
 	v := &view{Title: "Payouts", Nav: "payouts-recorded"}
 	var page listPage[payoutDetail]
-	a, err := x.c.call(x.r, x.s, http.MethodGet, "/v1/payouts?"+q.Encode(), nil, "")
-	if err != nil {
+	if err := x.getFiltered("/v1/payouts?"+q.Encode(), v, &page); err != nil {
 		return err
-	}
-	switch {
-	case a.ok():
-		if err := a.decode(&page); err != nil {
-			return err
-		}
-	case a.Status == http.StatusUnprocessableEntity && a.Problem != nil: // a filter the API refused: shown on it
-		v.Problem = a.Problem
-	default:
-		return a.failure()
 	}
 	payees, names, err := x.payeeChoices()
 	if err != nil {
