@@ -44,7 +44,9 @@ func runIngestion(ctx context.Context, b *bench, p *progress, base Baselines, ch
 	p.say("ingestion: %d PAYMENT_CREATED webhooks, one sender", o.IngestSequential)
 	res.Sequential = measure(ctx, o.IngestSequential, 1, deliver(0))
 	p.say("ingestion: %d webhooks, %d senders", o.IngestConcurrent, o.Concurrency)
+	stopProfile := b.profile(p, "ingestion-concurrent")
 	res.Concurrent = measure(ctx, o.IngestConcurrent, o.Concurrency, deliver(o.IngestSequential))
+	stopProfile()
 	res.RatioSequential = ratio(res.Sequential.Throughput.PerSec, base.SignalSequential.Throughput.PerSec)
 	res.RatioConcurrent = ratio(res.Concurrent.Throughput.PerSec, base.SignalConcurrent.Throughput.PerSec)
 	for _, m := range []Measured{res.Sequential, res.Concurrent} {
