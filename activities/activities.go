@@ -123,16 +123,65 @@ func writeAudit(ctx context.Context, q *dbgen.Queries, e auditEvent) error {
 	if err != nil {
 		return err
 	}
+	e = e.withActor()
+	return q.InsertAuditEvent(ctx, dbgen.InsertAuditEventParams{
+		AccountID: e.account, ActorType: e.actorType, ActorID: e.actorID, Action: e.action,
+		EntityType: e.entityType, EntityID: e.entityID, ContractID: e.contractID, Data: data,
+	})
+}
+
+// writeAudits writes audit lines in order; consecutive lines of the same actor
+// about the same entity go in one statement (InsertAuditEvents), the rows each
+// writeAudit would have written.
+func writeAudits(ctx context.Context, q *dbgen.Queries, events ...auditEvent) error {
+	for len(events) > 0 {
+		first := events[0].withActor()
+		n := 1
+		for n < len(events) && events[n].withActor().sameSubject(first) {
+			n++
+		}
+		if n == 1 {
+			if err := writeAudit(ctx, q, first); err != nil {
+				return err
+			}
+			events = events[1:]
+			continue
+		}
+		actions, data := make([]string, n), make([][]byte, n)
+		for i, e := range events[:n] {
+			b, err := json.Marshal(e.data)
+			if err != nil {
+				return err
+			}
+			actions[i], data[i] = e.action, b
+		}
+		if err := q.InsertAuditEvents(ctx, dbgen.InsertAuditEventsParams{AccountID: first.account, ActorType: first.actorType,
+			ActorID: first.actorID, Actions: actions, EntityType: first.entityType, EntityID: first.entityID,
+			ContractID: first.contractID, Data: data}); err != nil {
+			return err
+		}
+		events = events[n:]
+	}
+	return nil
+}
+
+// withActor is the line as it is stored: a user action without a user is the
+// system's, and only a user has an actor id.
+func (e auditEvent) withActor() auditEvent {
 	if e.actorType == actorUser && e.actorID == nil {
 		e.actorType = actorSystem
 	}
 	if e.actorType != actorUser {
 		e.actorID = nil
 	}
-	return q.InsertAuditEvent(ctx, dbgen.InsertAuditEventParams{
-		AccountID: e.account, ActorType: e.actorType, ActorID: e.actorID, Action: e.action,
-		EntityType: e.entityType, EntityID: e.entityID, ContractID: e.contractID, Data: data,
-	})
+	return e
+}
+
+// sameSubject: both lines (as stored) have one account, actor and entity.
+func (e auditEvent) sameSubject(o auditEvent) bool {
+	eq := func(a, b *uuid.UUID) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	return e.account == o.account && e.actorType == o.actorType && eq(e.actorID, o.actorID) &&
+		e.entityType == o.entityType && eq(e.entityID, o.entityID) && eq(e.contractID, o.contractID)
 }
 
 // userID parses an optional user id ("" → nil).
@@ -148,6 +197,13 @@ func userID(s string) *uuid.UUID {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
 
 // parseDay reads YYYY-MM-DD; empty or malformed falls back to today (São Paulo).
 func parseDay(s string) time.Time {

@@ -23,7 +23,7 @@ import (
 // fixture is one account with a draft contract: its client, two payees (one with
 // an Asaas wallet) and split rules of every kind.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	pool     *pgxpool.Pool
 	acts     *activities.Activities
 	env      *testsuite.TestActivityEnvironment
@@ -41,7 +41,7 @@ func (f *fixture) ref() activities.ContractRef {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func newFixture(t *testing.T, values ...string) *fixture {
+func newFixture(t testing.TB, values ...string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	pool := testenv.Postgres(t)

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -41,34 +42,29 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 		net = amount // received in cash: no gateway fee (and never a negative one)
 	}
 	paidOn := parseDay(in.PaidOn)
-	already := func(p dbgen.Payment) (ContractEventResult, error) {
+	already := func(id uuid.UUID, status string, asaasPaymentID *string, shortfall decimal.Decimal) (ContractEventResult, error) {
 		res := ContractEventResult{Status: EventIgnored, Reason: "payment already applied",
-			Payment: &PaymentApplied{PaymentID: p.ID.String(), Shortfall: p.Shortfall}}
-		if p.Status == PaymentReceived && (in.AsaasPaymentID == "" || (p.AsaasPaymentID != nil && *p.AsaasPaymentID == in.AsaasPaymentID)) {
-			n, err := gatewayEntries(ctx, q, acct, p.ID)
+			Payment: &PaymentApplied{PaymentID: id.String(), Shortfall: shortfall}}
+		if status == PaymentReceived && (in.AsaasPaymentID == "" || (asaasPaymentID != nil && *asaasPaymentID == in.AsaasPaymentID)) {
+			n, err := gatewayEntries(ctx, q, acct, id)
 			res.GatewayEntries = n
 			return res, err
 		}
 		return res, nil
 	}
-	inst, err := q.GetInstallmentByNumber(ctx, dbgen.GetInstallmentByNumberParams{AccountID: acct, ContractID: cid, Number: int32(in.Number)})
+	// The installment, its payment and its charge, in one statement.
+	inst, err := q.GetInstallmentForPayment(ctx, dbgen.GetInstallmentForPaymentParams{AccountID: acct, ContractID: cid, Number: int32(in.Number)})
 	if err != nil {
 		return ContractEventResult{}, missing(err, "installment %d of contract %s", in.Number, cid)
 	}
-	if existing, err := q.GetPaymentByInstallment(ctx, dbgen.GetPaymentByInstallmentParams{AccountID: acct, InstallmentID: inst.ID}); err == nil {
-		return already(existing)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return ContractEventResult{}, err
+	if inst.PaymentID != nil {
+		return already(*inst.PaymentID, deref(inst.PaymentStatus), inst.PaymentAsaasPaymentID, inst.PaymentShortfall.Decimal)
 	}
 	var chargeID *uuid.UUID
 	// The payment belongs to the installment's charge unless it came through
 	// another Asaas payment (a payment link tied to the installment).
-	if ch, err := q.GetChargeByInstallment(ctx, dbgen.GetChargeByInstallmentParams{AccountID: acct, InstallmentID: inst.ID}); err == nil {
-		if in.AsaasPaymentID == "" || in.AsaasPaymentID == ch.AsaasPaymentID {
-			chargeID = &ch.ID
-		}
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return ContractEventResult{}, err
+	if inst.ChargeID != nil && (in.AsaasPaymentID == "" || in.AsaasPaymentID == deref(inst.ChargeAsaasPaymentID)) {
+		chargeID = inst.ChargeID
 	}
 	rules, err := q.ListContractSplitRules(ctx, dbgen.ListContractSplitRulesParams{AccountID: acct, ContractID: cid})
 	if err != nil {
@@ -93,32 +89,43 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 		if err != nil {
 			return ContractEventResult{}, temporal.NewNonRetryableApplicationError("Asaas payment "+in.AsaasPaymentID+" is already recorded on another installment", ErrTypeInvalidState, err)
 		}
-		return already(existing)
+		return already(existing.ID, existing.Status, existing.AsaasPaymentID, existing.Shortfall)
 	}
 	if err != nil {
 		return ContractEventResult{}, err
 	}
 	entries := make([]map[string]any, 0, len(alloc.Entries))
-	for _, e := range alloc.Entries {
-		row, err := q.InsertSplitEntry(ctx, dbgen.InsertSplitEntryParams{
-			AccountID: acct, PaymentID: p.ID, ContractID: cid, PayeeID: payeeOf(e.PayeeID),
-			RulePosition: positionOf(rules, e.RuleIndex), Kind: string(e.Kind), Amount: e.Amount,
-			Status: string(e.Status), OccurredOn: paidOn,
-		})
+	if len(alloc.Entries) > 0 {
+		// Every entry in one statement, in allocation order.
+		params := dbgen.InsertSplitEntriesParams{AccountID: acct, PaymentID: p.ID, ContractID: cid, OccurredOn: paidOn,
+			PayeeIds: make([]string, len(alloc.Entries)), RulePositions: make([]int32, len(alloc.Entries)),
+			Kinds: make([]string, len(alloc.Entries)), Amounts: make([]decimal.Decimal, len(alloc.Entries)),
+			Statuses: make([]string, len(alloc.Entries))}
+		for i, e := range alloc.Entries {
+			if payee := payeeOf(e.PayeeID); payee != nil {
+				params.PayeeIds[i] = payee.String()
+			}
+			if pos := positionOf(rules, e.RuleIndex); pos != nil {
+				params.RulePositions[i] = *pos
+			}
+			params.Kinds[i], params.Amounts[i], params.Statuses[i] = string(e.Kind), e.Amount, string(e.Status)
+		}
+		rows, err := q.InsertSplitEntries(ctx, params)
 		if err != nil {
 			return ContractEventResult{}, err
 		}
-		entries = append(entries, map[string]any{"id": row.ID, "payee_id": row.PayeeID, "kind": row.Kind,
-			"amount": domain.FormatMoney(row.Amount), "status": row.Status})
-	}
-	if _, err := q.MarkInstallmentPaid(ctx, dbgen.MarkInstallmentPaidParams{AccountID: acct, ID: inst.ID}); err != nil {
-		return ContractEventResult{}, err
-	}
-	if in.AsaasPaymentID != "" {
-		if err := q.SetChargeStatus(ctx, dbgen.SetChargeStatusParams{AccountID: acct, AsaasPaymentID: in.AsaasPaymentID,
-			Status: chargeStatusOf(in), NetValue: decimal.NullDecimal{Decimal: net, Valid: !inCash}}); err != nil {
-			return ContractEventResult{}, err
+		if len(rows) != len(alloc.Entries) {
+			return ContractEventResult{}, fmt.Errorf("split entries: %d written of %d", len(rows), len(alloc.Entries))
 		}
+		for _, row := range rows {
+			entries = append(entries, map[string]any{"id": row.ID, "payee_id": row.PayeeID, "kind": row.Kind,
+				"amount": domain.FormatMoney(row.Amount), "status": row.Status})
+		}
+	}
+	// The installment paid and, for an Asaas payment, its charge's status: one statement.
+	if err := q.MarkInstallmentPaidAndCharge(ctx, dbgen.MarkInstallmentPaidAndChargeParams{AccountID: acct, InstallmentID: inst.ID,
+		AsaasPaymentID: in.AsaasPaymentID, ChargeStatus: chargeStatusOf(in), NetValue: decimal.NullDecimal{Decimal: net, Valid: !inCash}}); err != nil {
+		return ContractEventResult{}, err
 	}
 	actor := actorAsaas
 	switch in.Origin {
@@ -139,28 +146,24 @@ func applyPayment(ctx context.Context, q *dbgen.Queries, acct, cid uuid.UUID, in
 	split := base
 	split.action = "split.processed"
 	split.data = map[string]any{"entries": entries, "total": domain.FormatMoney(domain.SumEntries(alloc.Entries))}
-	for _, e := range []auditEvent{recorded, split} {
-		if err := writeAudit(ctx, q, e); err != nil {
-			return ContractEventResult{}, err
-		}
-	}
+	audit := []auditEvent{recorded, split}
 	if !in.Expected.IsZero() && !in.Expected.Equal(amount) {
 		diff := base
 		diff.action = "payment.amount_difference"
 		diff.data = map[string]any{"installment": in.Number, "expected": domain.FormatMoney(in.Expected),
 			"paid": domain.FormatMoney(amount), "difference": domain.FormatMoney(amount.Sub(in.Expected))}
-		if err := writeAudit(ctx, q, diff); err != nil {
-			return ContractEventResult{}, err
-		}
+		audit = append(audit, diff)
 	}
 	if alloc.Shortfall.IsPositive() {
 		short := base
 		short.action = "split.shortfall"
 		short.data = map[string]any{"shortfall": domain.FormatMoney(alloc.Shortfall),
 			"reason": "the net amount did not cover the percentage and fixed rules; rules were paid in order until it ran out"}
-		if err := writeAudit(ctx, q, short); err != nil {
-			return ContractEventResult{}, err
-		}
+		audit = append(audit, short)
+	}
+	// The payment's audit lines in one statement.
+	if err := writeAudits(ctx, q, audit...); err != nil {
+		return ContractEventResult{}, err
 	}
 	res := ContractEventResult{Status: EventProcessed, Reason: "payment applied",
 		Payment: &PaymentApplied{PaymentID: p.ID.String(), Created: true, Shortfall: alloc.Shortfall, Entries: len(alloc.Entries)}}

@@ -107,11 +107,12 @@ func (s *Server) asaasWebhook(c *gin.Context) {
 		s.writeError(c, badRequest("The body is not an Asaas webhook: "+err.Error()))
 		return
 	}
-	if why := webhookBodyProblem(raw, ev); why != "" {
+	checks := checkWebhookJSON(raw) // one read for the text and the duplicate keys
+	if why := webhookBodyProblem(checks, ev); why != "" {
 		s.writeError(c, badRequest("The event cannot be stored as sent: "+why))
 		return
 	}
-	if path := duplicateKey(raw); path != "" {
+	if path := checks.dup; path != "" {
 		// Which of the two a reader takes is a matter of parser: never applied,
 		// kept for a person to look at.
 		reason := "the body holds the key " + path + " twice (letter case aside)"

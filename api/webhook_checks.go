@@ -13,12 +13,13 @@ import (
 const maxWebhookIDLength = 255
 
 // webhookBodyProblem says why a parsed delivery cannot be stored and started as
-// sent, or "" when it can. Such a delivery gets a 400 (a retry cannot fix it)
-// instead of failing in PostgreSQL or Temporal with a 503 that Asaas would retry
-// until it pauses the account's whole queue.
-func webhookBodyProblem(raw []byte, ev asaas.WebhookEvent) string {
-	if field, why := badJSONText(raw); why != "" {
-		return fmt.Sprintf("%s %s.", field, why)
+// sent (checks: checkWebhookJSON of its body), or "" when it can. Such a delivery
+// gets a 400 (a retry cannot fix it) instead of failing in PostgreSQL or
+// Temporal with a 503 that Asaas would retry until it pauses the account's
+// whole queue.
+func webhookBodyProblem(checks jsonChecks, ev asaas.WebhookEvent) string {
+	if checks.why != "" {
+		return fmt.Sprintf("%s %s.", checks.field, checks.why)
 	}
 	ids := map[string]string{"id": ev.ID, "event": ev.Event}
 	if ev.Payment != nil {

@@ -14,8 +14,10 @@ type Baselines struct {
 	StartConcurrent  Measured `json:"temporal_start_workflow_concurrent"`
 	SignalSequential Measured `json:"temporal_signal_sequential"`
 	SignalConcurrent Measured `json:"temporal_signal_concurrent"`
-	InsertSequential Measured `json:"postgres_insert_sequential"`
-	InsertConcurrent Measured `json:"postgres_insert_concurrent"`
+	// SignalConcurrentCPU is where the CPU went during SignalConcurrent, per signal.
+	SignalConcurrentCPU *CPUSplit `json:"temporal_signal_concurrent_cpu,omitempty"`
+	InsertSequential    Measured  `json:"postgres_insert_sequential"`
+	InsertConcurrent    Measured  `json:"postgres_insert_concurrent"`
 }
 
 const bareTaskQueue = "loadtest-bare" // nobody polls it: the server's own cost only
@@ -49,7 +51,12 @@ func runBaselines(ctx context.Context, s *stack, p *progress) (Baselines, error)
 	p.say("baseline: bare SignalWorkflow, one client, sequential (%d)", o.BaselineOps)
 	b.SignalSequential = measure(ctx, o.BaselineOps, 1, signal)
 	p.say("baseline: bare SignalWorkflow at %d concurrent (%d)", o.Concurrency, o.BaselineOps)
-	b.SignalConcurrent = measure(ctx, o.BaselineOps, o.Concurrency, signal)
+	b.SignalConcurrent, b.SignalConcurrentCPU = s.cpuDuring(ctx, o.BaselineOps, func() Measured {
+		return measure(ctx, o.BaselineOps, o.Concurrency, signal)
+	})
+	if c := b.SignalConcurrentCPU; c != nil {
+		p.say("baseline: %s", c.per("bare signal"))
+	}
 
 	if _, err := s.pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS loadtest_bare_insert (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return b, err

@@ -28,16 +28,16 @@ type cpuSnapshot struct {
 
 const clockTicksPerSecond = 100 // Linux's USER_HZ
 
-func (b *bench) cpuNow(ctx context.Context) (cpuSnapshot, error) {
+func (st *stack) cpuNow(ctx context.Context) (cpuSnapshot, error) {
 	s := cpuSnapshot{postgres: map[int]int64{}}
-	if b.temporal != nil {
-		s.temporal = procTicks(b.temporal.Pid())
+	if st.temporal != nil {
+		s.temporal = procTicks(st.temporal.Pid())
 	}
-	if pid := b.worker.pid(); pid != 0 {
+	if pid := st.worker.pid(); pid != 0 {
 		s.worker = procTicks(pid)
 	}
 	s.self = procTicks(os.Getpid())
-	rows, err := b.pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	rows, err := st.pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
 	if err != nil {
 		return s, err
 	}
@@ -77,6 +77,28 @@ func (a cpuSnapshot) split(b cpuSnapshot, units int, wallSeconds float64) CPUSpl
 func (c CPUSplit) String() string {
 	return fmt.Sprintf("CPU per payment: Temporal server %.1f ms, PostgreSQL %.1f ms, worker %.1f ms, API + simulator + load generator %.1f ms (%.1f ms in all)",
 		c.TemporalMs, c.PostgresMs, c.WorkerMs, c.APIAndLoad, c.TotalMs)
+}
+
+// per describes the split per unit of another kind of work.
+func (c CPUSplit) per(unit string) string {
+	return fmt.Sprintf("CPU per %s: Temporal server %.2f ms, PostgreSQL %.2f ms, worker %.2f ms, API + simulator + load generator %.2f ms (%.2f ms in all)",
+		unit, c.TemporalMs, c.PostgresMs, c.WorkerMs, c.APIAndLoad, c.TotalMs)
+}
+
+// cpuDuring measures fn and the CPU each part of the stack spent during it, per
+// unit (nil when the snapshots could not be read).
+func (st *stack) cpuDuring(ctx context.Context, units int, fn func() Measured) (Measured, *CPUSplit) {
+	before, err := st.cpuNow(ctx)
+	m := fn()
+	if err != nil {
+		return m, nil
+	}
+	after, err := st.cpuNow(ctx)
+	if err != nil {
+		return m, nil
+	}
+	split := before.split(after, units, m.Throughput.Seconds)
+	return m, &split
 }
 
 // procTicks is a process's user + system CPU time in clock ticks (0 when gone).

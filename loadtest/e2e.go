@@ -75,6 +75,7 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 	var mu sync.Mutex
 	sent := make(map[string]time.Time, len(ids))
 	start := time.Now()
+	stopProfile := b.profile(p, "e2e")
 	m := measure(ctx, len(ids), o.Concurrency, func(ctx context.Context, i int) error {
 		mu.Lock()
 		sent[ids[i]] = time.Now()
@@ -82,6 +83,7 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 		return b.api.deliver(ctx, received[ids[i]].Raw)
 	})
 	if m.Throughput.Errors > 0 {
+		stopProfile()
 		stopPoll()
 		return res, fmt.Errorf("e2e: %d webhooks not answered 200: %s", m.Throughput.Errors, m.FirstError)
 	}
@@ -91,6 +93,7 @@ func runEndToEnd(ctx context.Context, b *bench, p *progress, base Baselines, cha
 		return n == len(ids), fmt.Sprintf("%d/%d applied", n, len(ids)), nil
 	}, b.checkWorker)
 	cpuAfter, cerr := b.cpuNow(ctx)
+	stopProfile()
 	stopPoll()
 	if err == nil {
 		err = cerr

@@ -12,11 +12,15 @@ import (
 // as no worker polls the bare Signal baseline's workflows either: both figures
 // are the cost of accepting an event, not of processing it (see EndToEnd).
 type Ingestion struct {
-	Sequential         Measured `json:"sequential"`
-	Concurrent         Measured `json:"concurrent"`
-	RatioSequential    float64  `json:"ratio_to_bare_signal_sequential"`
-	RatioConcurrent    float64  `json:"ratio_to_bare_signal_concurrent"`
-	DrainAfterRestartS float64  `json:"drain_after_restart_s"`
+	Sequential Measured `json:"sequential"`
+	Concurrent Measured `json:"concurrent"`
+	// ConcurrentCPU is where the CPU went during Concurrent, per webhook (the
+	// signals still running in the background when the last answer came are
+	// not all in it).
+	ConcurrentCPU      *CPUSplit `json:"concurrent_cpu,omitempty"`
+	RatioSequential    float64   `json:"ratio_to_bare_signal_sequential"`
+	RatioConcurrent    float64   `json:"ratio_to_bare_signal_concurrent"`
+	DrainAfterRestartS float64   `json:"drain_after_restart_s"`
 }
 
 func runIngestion(ctx context.Context, b *bench, p *progress, base Baselines, charges []chargeOf) (Ingestion, error) {
@@ -44,7 +48,14 @@ func runIngestion(ctx context.Context, b *bench, p *progress, base Baselines, ch
 	p.say("ingestion: %d PAYMENT_CREATED webhooks, one sender", o.IngestSequential)
 	res.Sequential = measure(ctx, o.IngestSequential, 1, deliver(0))
 	p.say("ingestion: %d webhooks, %d senders", o.IngestConcurrent, o.Concurrency)
-	res.Concurrent = measure(ctx, o.IngestConcurrent, o.Concurrency, deliver(o.IngestSequential))
+	stopProfile := b.profile(p, "ingestion-concurrent")
+	res.Concurrent, res.ConcurrentCPU = b.cpuDuring(ctx, o.IngestConcurrent, func() Measured {
+		return measure(ctx, o.IngestConcurrent, o.Concurrency, deliver(o.IngestSequential))
+	})
+	stopProfile()
+	if c := res.ConcurrentCPU; c != nil {
+		p.say("ingestion: %s", c.per("accepted webhook"))
+	}
 	res.RatioSequential = ratio(res.Sequential.Throughput.PerSec, base.SignalSequential.Throughput.PerSec)
 	res.RatioConcurrent = ratio(res.Concurrent.Throughput.PerSec, base.SignalConcurrent.Throughput.PerSec)
 	for _, m := range []Measured{res.Sequential, res.Concurrent} {

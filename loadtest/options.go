@@ -22,6 +22,10 @@ type Options struct {
 	WorkerCommand []string
 	WorkerEnv     []string // extra environment for the worker process
 	OutDir        string   // where the JSON report goes ("" writes none)
+	// CPUProfileDir, when set, receives CPU profiles of this process (API,
+	// simulator, load generator) during the concurrent ingestion and the
+	// end-to-end burst.
+	CPUProfileDir string
 
 	Concurrency         int // concurrent senders for the concurrent figures
 	BaselineOps         int // operations per baseline measurement

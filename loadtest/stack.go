@@ -157,6 +157,9 @@ func startStack(ctx context.Context, o Options, p *progress) (_ *stack, err erro
 		"QUEUE_WATCH_EVERY=" + o.ChaosWatchEvery.String(), "QUEUE_SWEEP_EVERY=" + o.ChaosSweepEvery.String(),
 		"API_HEALTH_URL=" + s.apiURL + "/readyz",
 	}, o.WorkerEnv...)}
+	if o.CPUProfileDir != "" {
+		s.worker.env = append(s.worker.env, WorkerProfileEnv+"="+o.CPUProfileDir)
+	}
 	if err := s.worker.start(); err != nil {
 		return nil, err
 	}

@@ -73,13 +73,24 @@ type Options struct {
 
 // Ingestor stores deliveries and hands their events to the contract workflows.
 type Ingestor struct {
-	pool      *pgxpool.Pool
-	temporal  client.Client
-	logger    *slog.Logger
-	opts      Options
-	handovers chan struct{}  // a slot per signal running
-	pending   atomic.Int64   // handovers started and not finished
-	inFlight  sync.WaitGroup // the same, for a clean stop
+	pool     *pgxpool.Pool
+	temporal client.Client
+	logger   *slog.Logger
+	opts     Options
+	pending  atomic.Int64   // handovers queued or running
+	inFlight sync.WaitGroup // the same, for a clean stop
+
+	mu      sync.Mutex
+	queue   []handover // waiting for a signaller, oldest first
+	running int        // signallers (at most MaxHandovers)
+}
+
+// handover is an answered delivery whose event is still to be signalled.
+type handover struct {
+	acct uuid.UUID
+	key  string
+	ev   asaas.WebhookEvent
+	t    target
 }
 
 // New builds an ingestor.
@@ -99,7 +110,7 @@ func New(pool *pgxpool.Pool, tc client.Client, logger *slog.Logger, opts Options
 	if opts.MaxHandovers <= 0 {
 		opts.MaxHandovers = DefaultMaxHandovers
 	}
-	return &Ingestor{pool: pool, temporal: tc, logger: logger, opts: opts, handovers: make(chan struct{}, opts.MaxHandovers)}
+	return &Ingestor{pool: pool, temporal: tc, logger: logger, opts: opts}
 }
 
 // ErrUnavailable wraps a failure no answer but 503 fits: nothing was
@@ -177,22 +188,48 @@ func (i *Ingestor) Deliver(ctx context.Context, acct Account, ev asaas.WebhookEv
 // handOver signals a stored event in the background, after its delivery is
 // answered: the answer waits neither for Temporal nor for other signals. At most
 // MaxHandovers signals run at once; past MaxPending waiting ones, an event is
-// left to the relay (its row is already due to it).
+// left to the relay (its row is already due to it). The signals are sent by up
+// to MaxHandovers signallers that take the queued events in turn and stop when
+// none is left: a burst reuses their goroutines (and their stacks, which the
+// SDK's signal path grows) instead of starting one per event.
 func (i *Ingestor) handOver(acct uuid.UUID, key string, ev asaas.WebhookEvent, t target) {
 	if i.pending.Add(1) > maxPending {
 		i.pending.Add(-1)
 		return
 	}
 	i.inFlight.Add(1)
-	go func() {
-		defer i.inFlight.Done()
-		defer i.pending.Add(-1)
-		i.handovers <- struct{}{}
-		defer func() { <-i.handovers }()
-		if _, err := i.signal(context.Background(), acct, key, ev, t, false); err != nil {
-			i.logger.Warn("webhook event left to the relay", "event_key", key, "error", err)
+	i.mu.Lock()
+	i.queue = append(i.queue, handover{acct: acct, key: key, ev: ev, t: t})
+	start := i.running < i.opts.MaxHandovers
+	if start {
+		i.running++
+	}
+	i.mu.Unlock()
+	if start {
+		go i.signaller()
+	}
+}
+
+// signaller signals queued events until the queue is empty.
+func (i *Ingestor) signaller() {
+	for {
+		i.mu.Lock()
+		if len(i.queue) == 0 {
+			i.running--
+			i.queue = nil // a burst's backing array goes with it
+			i.mu.Unlock()
+			return
 		}
-	}()
+		h := i.queue[0]
+		i.queue[0] = handover{}
+		i.queue = i.queue[1:]
+		i.mu.Unlock()
+		if _, err := i.signal(context.Background(), h.acct, h.key, h.ev, h.t, false); err != nil {
+			i.logger.Warn("webhook event left to the relay", "event_key", h.key, "error", err)
+		}
+		i.pending.Add(-1)
+		i.inFlight.Done()
+	}
 }
 
 // maxPending bounds the events waiting for a signal slot (a burst past it waits

@@ -23,6 +23,7 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string, out io.W
 	fs.StringVar(&o.TemporalAddress, "temporal", "", "a running Temporal frontend host:port (default: start an in-memory dev server)")
 	fs.StringVar(&o.TemporalCLI, "temporal-cli", o.TemporalCLI, "the temporal CLI that runs the dev server")
 	fs.StringVar(&o.OutDir, "out", o.OutDir, "directory for the JSON report (empty: none)")
+	fs.StringVar(&o.CPUProfileDir, "cpuprofile", "", "directory for CPU profiles of the API process during the concurrent ingestion and the end-to-end burst (empty: none)")
 	fs.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "concurrent senders")
 	fs.IntVar(&o.BaselineOps, "baseline-ops", o.BaselineOps, "operations per baseline")
 	fs.IntVar(&o.IngestSequential, "ingest-sequential", o.IngestSequential, "webhooks sent by one sender")

@@ -11,6 +11,7 @@ import (
 	"billing/asaassim"
 	"billing/config"
 	"billing/devstack"
+	"billing/loadtest"
 	"billing/worker"
 )
 
@@ -19,7 +20,11 @@ func runDev(ctx context.Context, cfg config.Config, _ []string, out io.Writer) e
 }
 
 func runWorker(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {
-	return worker.RunProcess(ctx, cfg, cfg.NewLogger(os.Stderr).With("component", "worker"))
+	logger := cfg.NewLogger(os.Stderr).With("component", "worker")
+	if dir := os.Getenv(loadtest.WorkerProfileEnv); dir != "" {
+		go loadtest.ProfileOnSignals(ctx, dir, logger)
+	}
+	return worker.RunProcess(ctx, cfg, logger)
 }
 
 func runAsaasSim(ctx context.Context, cfg config.Config, _ []string, _ io.Writer) error {

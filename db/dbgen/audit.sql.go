@@ -71,6 +71,44 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 	return err
 }
 
+const insertAuditEvents = `-- name: InsertAuditEvents :exec
+INSERT INTO audit_events (account_id, actor_type, actor_id, action, entity_type, entity_id, contract_id, data, created_at)
+SELECT $1::uuid, $2::text, $3::uuid, ($4::text[])[n], $5::text,
+       $6::uuid, $7::uuid, ($8::jsonb[])[n],
+       clock_timestamp() + (n - 1) * interval '1 microsecond'
+FROM generate_subscripts($4::text[], 1) AS n
+ORDER BY n
+`
+
+type InsertAuditEventsParams struct {
+	AccountID  uuid.UUID
+	ActorType  string
+	ActorID    *uuid.UUID
+	Actions    []string
+	EntityType string
+	EntityID   *uuid.UUID
+	ContractID *uuid.UUID
+	Data       [][]byte
+}
+
+// Audit rows of one actor about one entity in one statement, in the order given
+// (actions[i] with data[i]). created_at is each row's clock_timestamp(), as one
+// InsertAuditEvent per row would have it, plus a microsecond per row before it,
+// so the rows keep their order when listed (created_at, id).
+func (q *Queries) InsertAuditEvents(ctx context.Context, arg InsertAuditEventsParams) error {
+	_, err := q.db.Exec(ctx, insertAuditEvents,
+		arg.AccountID,
+		arg.ActorType,
+		arg.ActorID,
+		arg.Actions,
+		arg.EntityType,
+		arg.EntityID,
+		arg.ContractID,
+		arg.Data,
+	)
+	return err
+}
+
 const listAuditEvents = `-- name: ListAuditEvents :many
 SELECT id, account_id, actor_type, actor_id, action, entity_type, entity_id, contract_id, data, created_at FROM audit_events
 WHERE account_id = $1

@@ -275,6 +275,53 @@ func (q *Queries) GetInstallmentByNumber(ctx context.Context, arg GetInstallment
 	return i, err
 }
 
+const getInstallmentForPayment = `-- name: GetInstallmentForPayment :one
+SELECT i.id,
+       p.id AS payment_id, p.status AS payment_status, p.asaas_payment_id AS payment_asaas_payment_id,
+       p.shortfall AS payment_shortfall,
+       c.id AS charge_id, c.asaas_payment_id AS charge_asaas_payment_id
+FROM installments i
+LEFT JOIN payments p ON p.account_id = i.account_id AND p.installment_id = i.id AND p.status <> 'undone'
+LEFT JOIN charges c ON c.account_id = i.account_id AND c.installment_id = i.id AND c.superseded_at IS NULL
+WHERE i.account_id = $1 AND i.contract_id = $2 AND i.number = $3
+`
+
+type GetInstallmentForPaymentParams struct {
+	AccountID  uuid.UUID
+	ContractID uuid.UUID
+	Number     int32
+}
+
+type GetInstallmentForPaymentRow struct {
+	ID                    uuid.UUID
+	PaymentID             *uuid.UUID
+	PaymentStatus         *string
+	PaymentAsaasPaymentID *string
+	PaymentShortfall      decimal.NullDecimal
+	ChargeID              *uuid.UUID
+	ChargeAsaasPaymentID  *string
+}
+
+// What recording a payment reads, in one statement: the installment, its
+// payment if it has one (GetPaymentByInstallment: an undone cash receipt is no
+// longer its payment) and its current charge if it has one
+// (GetChargeByInstallment: a re-issued charge supersedes the old one). Each is
+// unique (payments_installment_live_idx; charges' one live charge per installment).
+func (q *Queries) GetInstallmentForPayment(ctx context.Context, arg GetInstallmentForPaymentParams) (GetInstallmentForPaymentRow, error) {
+	row := q.db.QueryRow(ctx, getInstallmentForPayment, arg.AccountID, arg.ContractID, arg.Number)
+	var i GetInstallmentForPaymentRow
+	err := row.Scan(
+		&i.ID,
+		&i.PaymentID,
+		&i.PaymentStatus,
+		&i.PaymentAsaasPaymentID,
+		&i.PaymentShortfall,
+		&i.ChargeID,
+		&i.ChargeAsaasPaymentID,
+	)
+	return i, err
+}
+
 const getPaymentByInstallment = `-- name: GetPaymentByInstallment :one
 SELECT id, account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by, amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall, created_at, updated_at, refunded_amount, hold FROM payments WHERE account_id = $1 AND installment_id = $2 AND status <> 'undone'
 `
@@ -527,6 +574,75 @@ func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) (P
 	return i, err
 }
 
+const insertSplitEntries = `-- name: InsertSplitEntries :many
+INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, occurred_on)
+SELECT $1::uuid, $2::uuid, $3::uuid, NULLIF(($4::text[])[n], '')::uuid,
+       NULLIF(($5::int[])[n], 0), ($6::text[])[n], ($7::numeric[])[n], ($8::text[])[n],
+       $9::date
+FROM generate_subscripts($6::text[], 1) AS n
+ORDER BY n
+RETURNING id, payee_id, kind, amount, status
+`
+
+type InsertSplitEntriesParams struct {
+	AccountID     uuid.UUID
+	PaymentID     uuid.UUID
+	ContractID    uuid.UUID
+	PayeeIds      []string
+	RulePositions []int32
+	Kinds         []string
+	Amounts       []decimal.Decimal
+	Statuses      []string
+	OccurredOn    time.Time
+}
+
+type InsertSplitEntriesRow struct {
+	ID      uuid.UUID
+	PayeeID *uuid.UUID
+	Kind    string
+	Amount  decimal.Decimal
+	Status  string
+}
+
+// A payment's allocation entries in one statement, in the order given (the rows
+// InsertSplitEntry would write one at a time). Arrays of one element per entry:
+// payee_ids empty for no payee, rule_positions 0 for no rule (positions start at 1).
+func (q *Queries) InsertSplitEntries(ctx context.Context, arg InsertSplitEntriesParams) ([]InsertSplitEntriesRow, error) {
+	rows, err := q.db.Query(ctx, insertSplitEntries,
+		arg.AccountID,
+		arg.PaymentID,
+		arg.ContractID,
+		arg.PayeeIds,
+		arg.RulePositions,
+		arg.Kinds,
+		arg.Amounts,
+		arg.Statuses,
+		arg.OccurredOn,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []InsertSplitEntriesRow{}
+	for rows.Next() {
+		var i InsertSplitEntriesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.PayeeID,
+			&i.Kind,
+			&i.Amount,
+			&i.Status,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertSplitEntry = `-- name: InsertSplitEntry :one
 INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status,
                            reverses_entry_id, occurred_on)
@@ -645,6 +761,38 @@ func (q *Queries) MarkInstallmentPaid(ctx context.Context, arg MarkInstallmentPa
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const markInstallmentPaidAndCharge = `-- name: MarkInstallmentPaidAndCharge :exec
+WITH installment AS (
+    UPDATE installments SET status = 'paid', paid_at = now(), updated_at = now()
+    WHERE installments.account_id = $3 AND installments.id = $5
+      AND installments.status IN ('scheduled', 'open', 'overdue')
+)
+UPDATE charges SET status = $1, net_value = COALESCE($2, net_value), updated_at = now()
+WHERE charges.account_id = $3 AND charges.asaas_payment_id = $4::text AND $4::text <> ''
+`
+
+type MarkInstallmentPaidAndChargeParams struct {
+	ChargeStatus   string
+	NetValue       decimal.NullDecimal
+	AccountID      uuid.UUID
+	AsaasPaymentID string
+	InstallmentID  uuid.UUID
+}
+
+// A payment recorded: its installment paid (MarkInstallmentPaid) and, when it
+// came through Asaas (asaas_payment_id not ”), that charge's status and net
+// value (SetChargeStatus), in one statement.
+func (q *Queries) MarkInstallmentPaidAndCharge(ctx context.Context, arg MarkInstallmentPaidAndChargeParams) error {
+	_, err := q.db.Exec(ctx, markInstallmentPaidAndCharge,
+		arg.ChargeStatus,
+		arg.NetValue,
+		arg.AccountID,
+		arg.AsaasPaymentID,
+		arg.InstallmentID,
+	)
+	return err
 }
 
 const markInstallmentsOverdue = `-- name: MarkInstallmentsOverdue :many

@@ -37,6 +37,21 @@ UPDATE contracts SET last_error = @last_error, updated_at = now() WHERE account_
 -- The installment's payment (an undone cash receipt is no longer its payment).
 SELECT * FROM payments WHERE account_id = $1 AND installment_id = $2 AND status <> 'undone';
 
+-- name: GetInstallmentForPayment :one
+-- What recording a payment reads, in one statement: the installment, its
+-- payment if it has one (GetPaymentByInstallment: an undone cash receipt is no
+-- longer its payment) and its current charge if it has one
+-- (GetChargeByInstallment: a re-issued charge supersedes the old one). Each is
+-- unique (payments_installment_live_idx; charges' one live charge per installment).
+SELECT i.id,
+       p.id AS payment_id, p.status AS payment_status, p.asaas_payment_id AS payment_asaas_payment_id,
+       p.shortfall AS payment_shortfall,
+       c.id AS charge_id, c.asaas_payment_id AS charge_asaas_payment_id
+FROM installments i
+LEFT JOIN payments p ON p.account_id = i.account_id AND p.installment_id = i.id AND p.status <> 'undone'
+LEFT JOIN charges c ON c.account_id = i.account_id AND c.installment_id = i.id AND c.superseded_at IS NULL
+WHERE i.account_id = @account_id AND i.contract_id = @contract_id AND i.number = @number;
+
 -- name: InsertPayment :one
 INSERT INTO payments (account_id, contract_id, installment_id, charge_id, asaas_payment_id, origin, recorded_by,
                       amount, net_amount, fee_amount, paid_on, settled_on, status, shortfall)
@@ -52,6 +67,18 @@ VALUES (@account_id, @payment_id, @contract_id, @payee_id, @rule_position, @kind
         @reverses_entry_id, @occurred_on)
 RETURNING *;
 
+-- name: InsertSplitEntries :many
+-- A payment's allocation entries in one statement, in the order given (the rows
+-- InsertSplitEntry would write one at a time). Arrays of one element per entry:
+-- payee_ids empty for no payee, rule_positions 0 for no rule (positions start at 1).
+INSERT INTO split_entries (account_id, payment_id, contract_id, payee_id, rule_position, kind, amount, status, occurred_on)
+SELECT @account_id::uuid, @payment_id::uuid, @contract_id::uuid, NULLIF((@payee_ids::text[])[n], '')::uuid,
+       NULLIF((@rule_positions::int[])[n], 0), (@kinds::text[])[n], (@amounts::numeric[])[n], (@statuses::text[])[n],
+       @occurred_on::date
+FROM generate_subscripts(@kinds::text[], 1) AS n
+ORDER BY n
+RETURNING id, payee_id, kind, amount, status;
+
 -- name: ListPaymentEntries :many
 SELECT * FROM split_entries WHERE account_id = $1 AND payment_id = $2 ORDER BY created_at, id;
 
@@ -66,6 +93,18 @@ WHERE account_id = $1 AND id = $2 AND status IN ('scheduled', 'open', 'overdue')
 -- name: SetChargeStatus :exec
 UPDATE charges SET status = @status, net_value = COALESCE(sqlc.narg(net_value), net_value), updated_at = now()
 WHERE account_id = @account_id AND asaas_payment_id = @asaas_payment_id;
+
+-- name: MarkInstallmentPaidAndCharge :exec
+-- A payment recorded: its installment paid (MarkInstallmentPaid) and, when it
+-- came through Asaas (asaas_payment_id not ''), that charge's status and net
+-- value (SetChargeStatus), in one statement.
+WITH installment AS (
+    UPDATE installments SET status = 'paid', paid_at = now(), updated_at = now()
+    WHERE installments.account_id = @account_id AND installments.id = @installment_id
+      AND installments.status IN ('scheduled', 'open', 'overdue')
+)
+UPDATE charges SET status = @charge_status, net_value = COALESCE(sqlc.narg(net_value), net_value), updated_at = now()
+WHERE charges.account_id = @account_id AND charges.asaas_payment_id = @asaas_payment_id::text AND @asaas_payment_id::text <> '';
 
 -- name: SettlePayment :execrows
 UPDATE payments SET status = 'received', settled_on = @settled_on, updated_at = now()
