@@ -52,6 +52,7 @@ type ContractRepair struct {
 type ContractMismatch struct {
 	Number         int
 	AsaasPaymentID string
+	Event          string // "" when not about a payment (no running workflow, Asaas not asked)
 	Detail         string
 }
 
@@ -210,7 +211,7 @@ func (a *Activities) recordContract(ctx context.Context, acct, run, cid uuid.UUI
 		for i, m := range answer.Mismatches {
 			if err := q.InsertReconciliationFinding(ctx, dbgen.InsertReconciliationFindingParams{AccountID: acct, ReconciliationID: run, ContractID: cid,
 				Kind: "mismatch", Position: int32(i), Installment: installmentNumber(m.Number), AsaasPaymentID: nonEmpty(m.AsaasPaymentID),
-				Detail: &m.Detail}); err != nil {
+				Event: nonEmpty(m.Event), Detail: &m.Detail}); err != nil {
 				return err
 			}
 		}

@@ -63,6 +63,7 @@ type mismatchView struct {
 	ContractID     uuid.UUID `json:"contract_id"`
 	Installment    *int32    `json:"installment"`
 	AsaasPaymentID *string   `json:"asaas_payment_id"`
+	Event          *string   `json:"event"`
 	Detail         string    `json:"detail"`
 }
 
@@ -81,7 +82,7 @@ func reportOf(r dbgen.GetReconciliationRow, findings []dbgen.ReconciliationFindi
 			continue
 		}
 		out.Mismatches = append(out.Mismatches, mismatchView{ContractID: f.ContractID, Installment: f.Installment,
-			AsaasPaymentID: f.AsaasPaymentID, Detail: deref(f.Detail)})
+			AsaasPaymentID: f.AsaasPaymentID, Event: f.Event, Detail: deref(f.Detail)})
 	}
 	return out
 }

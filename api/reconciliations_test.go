@@ -157,6 +157,7 @@ func TestReconciliationReportAndList(t *testing.T) {
 		{contract: contract, kind: "repair", installment: 1, payment: "pay_1", event: "PAYMENT_RECEIVED", before: "open", after: "paid"},
 		{contract: contract, kind: "repair", installment: 2, payment: "pay_2", event: "PAYMENT_DELETED", before: "open", after: "open"},
 		{contract: contract, kind: "mismatch", detail: "no running workflow"},
+		{contract: contract, kind: "mismatch", installment: 3, payment: "pay_3b", event: "PAYMENT_RECEIVED", detail: "a second payment of installment 3: it needs a refund"},
 	})
 
 	got := e.must(t, http.StatusOK, u.Token, "GET", "/v1/reconciliations/"+newer.String(), nil)
@@ -167,12 +168,16 @@ func TestReconciliationReportAndList(t *testing.T) {
 	assert.Equal(t, float64(1), got["contracts_done"])
 	assert.Equal(t, float64(3), got["installments_checked"])
 	assert.Equal(t, float64(2), got["repair_count"])
-	assert.Equal(t, float64(1), got["mismatch_count"])
+	assert.Equal(t, float64(2), got["mismatch_count"])
 	assert.Equal(t, []any{
 		map[string]any{"contract_id": b.contract, "installment": float64(1), "asaas_payment_id": "pay_1", "event": "PAYMENT_RECEIVED", "before": "open", "after": "paid"},
 		map[string]any{"contract_id": b.contract, "installment": float64(2), "asaas_payment_id": "pay_2", "event": "PAYMENT_DELETED", "before": "open", "after": "open"},
 	}, got["repairs"])
-	assert.Equal(t, []any{map[string]any{"contract_id": b.contract, "installment": nil, "asaas_payment_id": nil, "detail": "no running workflow"}}, got["mismatches"])
+	assert.Equal(t, []any{
+		map[string]any{"contract_id": b.contract, "installment": nil, "asaas_payment_id": nil, "event": nil, "detail": "no running workflow"},
+		map[string]any{"contract_id": b.contract, "installment": float64(3), "asaas_payment_id": "pay_3b", "event": "PAYMENT_RECEIVED",
+			"detail": "a second payment of installment 3: it needs a refund"},
+	}, got["mismatches"])
 
 	page := e.must(t, http.StatusOK, u.Token, "GET", "/v1/reconciliations?limit=1", nil)
 	require.Len(t, page["data"], 1)

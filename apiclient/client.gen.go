@@ -2208,6 +2208,9 @@ type ReconciliationMismatch struct {
 	ContractId     openapi_types.UUID `json:"contract_id"`
 	Detail         string             `json:"detail"`
 
+	// Event The Asaas event the state found stands for (e.g. PAYMENT_RECEIVED); null when the contract could not be asked.
+	Event *NullableString `json:"event"`
+
 	// Installment Null when not about one installment.
 	Installment *int `json:"installment"`
 }

@@ -41,6 +41,7 @@ type reconciliationReport struct {
 		ContractID     string  `json:"contract_id"`
 		Installment    *int    `json:"installment"`
 		AsaasPaymentID *string `json:"asaas_payment_id"`
+		Event          *string `json:"event"`
 		Detail         string  `json:"detail"`
 	} `json:"mismatches"`
 }

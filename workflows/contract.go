@@ -89,6 +89,7 @@ type Repair struct {
 type Mismatch struct {
 	Number         int
 	AsaasPaymentID string
+	Event          string // the Asaas event the state stands for; "" when Asaas could not be asked
 	Detail         string
 }
 

@@ -120,6 +120,7 @@ func TestReconcileUpdateReportsRepairsAndMismatches(t *testing.T) {
 	}, got.Repairs)
 	require.Len(t, got.Mismatches, 1)
 	assert.Equal(t, "pay_1b", got.Mismatches[0].AsaasPaymentID)
+	assert.Equal(t, evReceived, got.Mismatches[0].Event, "the event the state found stands for")
 	assert.Contains(t, got.Mismatches[0].Detail, "needs a refund")
 	assert.Equal(t, []string{"ApplyPayment:1:reconciled:100:received"}, fake.callsWith("ApplyPayment"))
 	assert.Equal(t, []string{"RecordChargeDeleted:2:true"}, fake.callsWith("RecordChargeDeleted"))

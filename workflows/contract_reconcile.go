@@ -107,7 +107,7 @@ func (w *contractWorkflow) reconcile(ctx workflow.Context, numbers []int) (Recon
 		case out.changed():
 			res.Repairs = append(res.Repairs, Repair{Number: f.Number, AsaasPaymentID: f.Payment.ID, Event: ev.Event, Before: out.before, After: out.after})
 		case out.decision.notable:
-			res.Mismatches = append(res.Mismatches, Mismatch{Number: f.Number, AsaasPaymentID: f.Payment.ID, Detail: out.decision.reason})
+			res.Mismatches = append(res.Mismatches, Mismatch{Number: f.Number, AsaasPaymentID: f.Payment.ID, Event: ev.Event, Detail: out.decision.reason})
 		}
 	}
 	return res, nil

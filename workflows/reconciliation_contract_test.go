@@ -27,14 +27,14 @@ func TestReconcileContractMirrorsTheContractWorkflow(t *testing.T) {
 	}
 	answer := ReconcileResult{Checked: 3,
 		Repairs:    []Repair{{Number: 1, AsaasPaymentID: "pay_1", Event: "PAYMENT_RECEIVED", Before: "open", After: "paid"}},
-		Mismatches: []Mismatch{{Number: 2, AsaasPaymentID: "pay_2", Detail: "money for a cancelled installment"}}}
+		Mismatches: []Mismatch{{Number: 2, AsaasPaymentID: "pay_2", Event: "PAYMENT_RECEIVED", Detail: "money for a cancelled installment"}}}
 	raw, err := json.Marshal(answer)
 	require.NoError(t, err)
 	var read activities.ContractReconcileAnswer
 	strict(raw, &read)
 	assert.Equal(t, activities.ContractReconcileAnswer{Checked: 3,
 		Repairs:    []activities.ContractRepair{{Number: 1, AsaasPaymentID: "pay_1", Event: "PAYMENT_RECEIVED", Before: "open", After: "paid"}},
-		Mismatches: []activities.ContractMismatch{{Number: 2, AsaasPaymentID: "pay_2", Detail: "money for a cancelled installment"}}}, read)
+		Mismatches: []activities.ContractMismatch{{Number: 2, AsaasPaymentID: "pay_2", Event: "PAYMENT_RECEIVED", Detail: "money for a cancelled installment"}}}, read)
 	back, err := json.Marshal(read)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(raw), string(back))
